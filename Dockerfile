@@ -1,0 +1,20 @@
+# Images for the replica server and the balancer, built from the jars Maven made on the host:
+#   ./mvnw -q package -DskipTests
+#   docker build --target server   -t lb-server:latest   .
+#   docker build --target balancer -t lb-balancer:latest .
+# No build stage runs Maven inside Docker, so building needs no registry beyond the JRE base image, and
+# where no registry answers at all, scripts/offline-jre-image.sh makes one: --build-arg JRE_IMAGE=lb-jre:offline
+ARG JRE_IMAGE=eclipse-temurin:21-jre
+
+FROM ${JRE_IMAGE} AS server
+COPY server/target/server.jar /app/server.jar
+ENV PORT=5000
+EXPOSE 5000
+# A replica is tiny: serial GC and a capped heap let dozens share a 2-core machine.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", "-XX:TieredStopAtLevel=1", "-Xss512k", "-jar", "/app/server.jar"]
+
+FROM ${JRE_IMAGE} AS balancer
+COPY balancer/target/balancer.jar /app/balancer.jar
+ENV LB_PORT=5000
+EXPOSE 5000
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-jar", "/app/balancer.jar"]

@@ -1,0 +1,25 @@
+package lb.balancer.routing;
+
+/**
+ * What a picker may look at to route one request.
+ *
+ * @param key         the request id used for hashing (client key or a random 6-digit number), non-negative
+ * @param path        the request path, e.g. {@code /home}
+ * @param excludedIds bit {@code i} set means replica id {@code i} must not be picked (it already failed this
+ *                    request); ids are at most 56, so a {@code long} holds them all
+ */
+public record RouteRequest(long key, String path, long excludedIds) {
+
+    public static RouteRequest of(long key, String path) {
+        return new RouteRequest(key, path, 0L);
+    }
+
+    public boolean excludes(int replicaId) {
+        return (excludedIds & (1L << replicaId)) != 0;
+    }
+
+    /** The same request with {@code replicaId} added to the exclusions (for a retry on the next replica). */
+    public RouteRequest excluding(int replicaId) {
+        return new RouteRequest(key, path, excludedIds | (1L << replicaId));
+    }
+}
