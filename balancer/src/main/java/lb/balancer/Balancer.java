@@ -1,0 +1,132 @@
+package lb.balancer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import lb.balancer.api.AdminApi;
+import lb.balancer.config.BalancerConfig;
+import lb.balancer.config.InvalidSettingException;
+import lb.balancer.forward.FrontDoor;
+import lb.balancer.membership.PoolException;
+import lb.balancer.membership.ReplicaPool;
+import lb.balancer.routing.ForwardListener;
+import lb.balancer.routing.RoutingStrategy;
+import lb.balancer.routing.Strategies;
+import lb.balancer.runtime.DockerRuntime;
+import lb.balancer.runtime.ProcessRuntime;
+import lb.balancer.runtime.ReadinessProbe;
+import lb.balancer.runtime.ReplicaRuntime;
+import lb.balancer.runtime.StaticRuntime;
+import lb.hashring.RequestKeys;
+import lb.hashring.RingConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assembled balancer: runtime → pool (membership) → picker → front door, plus the admin API behind the front
+ * door. This class only wires the parts together and owns their lifecycle; each part does one job.
+ */
+public final class Balancer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Balancer.class);
+    private static final String LOOPBACK = "127.0.0.1";
+
+    private final ReplicaPool pool;
+    private final AdminApi admin;
+    private final FrontDoor frontDoor;
+
+    private Balancer(ReplicaPool pool, AdminApi admin, FrontDoor frontDoor) {
+        this.pool = pool;
+        this.admin = admin;
+        this.frontDoor = frontDoor;
+    }
+
+    /**
+     * Starts everything: adopts or starts the replicas, then opens the admin API and the front door.
+     *
+     * @throws InvalidSettingException when a name (strategy, hash preset, server jar) is not usable
+     * @throws PoolException           when the initial replicas cannot be started or the runtime is unreachable
+     */
+    public static Balancer start(BalancerConfig config) throws PoolException {
+        RingConfig ring = ringConfig(config);
+        RoutingStrategy strategy = strategy(config, ring);
+        ReplicaPool pool = new ReplicaPool(runtime(config), strategy, ring.maxServers());
+        try {
+            pool.bootstrap(config.replicas());
+            AdminApi admin = new AdminApi(pool, ring.maxServers());
+            int adminPort = admin.start(LOOPBACK, 0);
+            FrontDoor frontDoor = FrontDoor.builder()
+                    .bind("0.0.0.0", config.port())
+                    .pickers(pool.pickers())
+                    .listener(ForwardListener.NONE)
+                    .keyHasher(RequestKeys::toNumber)
+                    .admin(AdminApi.PATHS, new InetSocketAddress(LOOPBACK, adminPort))
+                    .connectTimeout(config.connectTimeout())
+                    .responseTimeout(config.responseTimeout())
+                    .build()
+                    .start();
+            log.info("balancer listening on port {} ({} runtime, strategy {}, hash {}, replicas {})", frontDoor.port(),
+                    config.runtime().name().toLowerCase(java.util.Locale.ROOT), strategy.name(), ring.preset().name(),
+                    pool.names());
+            return new Balancer(pool, admin, frontDoor);
+        } catch (IOException e) {
+            pool.close();
+            throw new UncheckedIOException("cannot listen on port " + config.port() + ": " + e.getMessage(), e);
+        } catch (PoolException | RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** The port clients and operators use. */
+    public int port() {
+        return frontDoor.port();
+    }
+
+    public ReplicaPool pool() {
+        return pool;
+    }
+
+    private static RingConfig ringConfig(BalancerConfig config) {
+        try {
+            return RingConfig.withPreset(config.hashPreset());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("LB_HASH", config.hashPreset(), e.getMessage());
+        }
+    }
+
+    private static RoutingStrategy strategy(BalancerConfig config, RingConfig ring) {
+        try {
+            return Strategies.create(config.strategy(), ring);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("LB_STRATEGY", config.strategy(), e.getMessage());
+        }
+    }
+
+    private static ReplicaRuntime runtime(BalancerConfig config) {
+        ReadinessProbe readiness = new ReadinessProbe(config.readyTimeout());
+        return switch (config.runtime()) {
+            case DOCKER -> new DockerRuntime(config.docker(), readiness);
+            case STATIC -> new StaticRuntime(config.backends());
+            case PROCESS -> {
+                try {
+                    yield new ProcessRuntime(Path.of(config.serverJar()), readiness);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidSettingException("LB_SERVER_JAR", config.serverJar(), "a built server.jar");
+                }
+            }
+        };
+    }
+
+    /**
+     * Stops the front door, then the admin API. Replicas keep running in the docker runtime (a restarted balancer
+     * adopts them); the process runtime stops its children, which would otherwise outlive the balancer.
+     */
+    @Override
+    public void close() {
+        frontDoor.close();
+        admin.close();
+        pool.close();
+    }
+}

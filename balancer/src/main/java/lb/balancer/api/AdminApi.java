@@ -1,0 +1,112 @@
+package lb.balancer.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import lb.balancer.membership.PoolException;
+import lb.balancer.membership.ReplicaPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's API (SPEC §3): {@code GET /rep}, {@code POST /add}, {@code DELETE /rm}. A Javalin app on an
+ * internal loopback port; the front door relays these paths to it.
+ *
+ * <p>Every refusal is {@code {"message": "<Error> ...", "status": "failure"}} with a 4xx (bad input, conflicts) or
+ * 503 (runtime unreachable), and changes nothing.
+ */
+public final class AdminApi implements AutoCloseable {
+
+    /** The paths the front door hands to this API instead of forwarding to replicas. */
+    public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm");
+
+    static final String TOO_MANY_TO_ADD = "Length of hostname list is more than newly added instances";
+    static final String TOO_MANY_TO_REMOVE = "Length of hostname list is more than removable instances";
+
+    private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+
+    private final ReplicaPool pool;
+    private final int maxReplicas;
+    private final Javalin app;
+
+    public AdminApi(ReplicaPool pool, int maxReplicas) {
+        this.pool = pool;
+        this.maxReplicas = maxReplicas;
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.concurrency.useVirtualThreads = true;
+            config.http.prefer405over404 = true;
+            config.http.maxRequestSize = 64 * 1024;
+            config.routes.get("/rep", this::replicas);
+            config.routes.post("/add", this::add);
+            config.routes.delete("/rm", this::remove);
+            config.routes.exception(ApiError.class, (error, ctx) -> fail(ctx, error.status(), error.getMessage()));
+            config.routes.error(404, ctx -> fail(ctx, 404, "'" + ctx.path() + "' is not an admin endpoint"));
+            config.routes.error(405, ctx -> fail(ctx, 405, "Method " + ctx.method() + " is not allowed on " + ctx.path()));
+        });
+    }
+
+    /** Starts on {@code host:port} (port 0 = any free port) and returns the bound port. */
+    public int start(String host, int port) {
+        app.start(host, port);
+        return app.port();
+    }
+
+    private void replicas(Context ctx) {
+        succeed(ctx, pool.names());
+    }
+
+    private void add(Context ctx) {
+        ChangeRequest request = ChangeRequest.parse(ctx.body(), maxReplicas, TOO_MANY_TO_ADD);
+        log.info("add n={} hostnames={}", request.n(), request.hostnames());
+        succeed(ctx, change(() -> pool.add(request.n(), request.hostnames())));
+    }
+
+    private void remove(Context ctx) {
+        ChangeRequest request = ChangeRequest.parse(ctx.body(), maxReplicas, TOO_MANY_TO_REMOVE);
+        log.info("rm n={} hostnames={}", request.n(), request.hostnames());
+        succeed(ctx, change(() -> pool.remove(request.n(), request.hostnames())));
+    }
+
+    private static List<String> change(PoolChange change) {
+        try {
+            return change.apply();
+        } catch (PoolException e) {
+            log.warn("refused: {}", e.getMessage());
+            throw new ApiError(statusOf(e.reason()), e.getMessage());
+        }
+    }
+
+    static int statusOf(PoolException.Reason reason) {
+        return switch (reason) {
+            case INVALID -> 400;
+            case CONFLICT, NOT_SUPPORTED -> 409;
+            case UNAVAILABLE -> 503;
+            case START_FAILED -> 500;
+        };
+    }
+
+    private static void succeed(Context ctx, List<String> replicas) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("N", replicas.size());
+        message.put("replicas", replicas);
+        ctx.status(200).contentType("application/json").result(JsonText.success(message));
+    }
+
+    private static void fail(Context ctx, int status, String message) {
+        ctx.status(status).contentType("application/json").result(JsonText.failure(message));
+    }
+
+    @FunctionalInterface
+    private interface PoolChange {
+        List<String> apply() throws PoolException;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

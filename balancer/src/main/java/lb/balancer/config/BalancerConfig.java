@@ -1,0 +1,58 @@
+package lb.balancer.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The balancer's settings, parsed once at start-up by {@link BalancerConfigParser} (from {@code LB_*} environment
+ * variables) and immutable afterwards.
+ *
+ * @param port            {@code LB_PORT}: the front door (clients and the admin API), default 5000
+ * @param runtime         {@code LB_RUNTIME}: where replicas live
+ * @param backends        {@code LB_BACKENDS}: base URLs of fixed backends, for the {@code static} runtime only
+ * @param replicas        {@code LB_REPLICAS}: pool size at start-up, default 3
+ * @param strategy        {@code LB_STRATEGY}: routing strategy name, default {@code consistent-hash}
+ * @param hashPreset      {@code LB_HASH}: hash preset name of the ring, default {@code mixed}
+ * @param docker          settings of the {@code docker} runtime
+ * @param serverJar       {@code LB_SERVER_JAR}: the replica jar the {@code process} runtime launches
+ * @param connectTimeout  {@code LB_CONNECT_TIMEOUT_MS}: connecting to a replica, default 1000 ms
+ * @param responseTimeout {@code LB_RESPONSE_TIMEOUT_MS}: waiting for a replica's answer, default 30 s
+ * @param readyTimeout    {@code LB_READY_TIMEOUT_MS}: a new replica must answer {@code /heartbeat} within this
+ */
+public record BalancerConfig(
+        int port,
+        RuntimeKind runtime,
+        List<URI> backends,
+        int replicas,
+        String strategy,
+        String hashPreset,
+        DockerSettings docker,
+        String serverJar,
+        Duration connectTimeout,
+        Duration responseTimeout,
+        Duration readyTimeout) {
+
+    public BalancerConfig {
+        backends = List.copyOf(backends);
+    }
+
+    /** Where the replicas run. */
+    public enum RuntimeKind {
+        /** Containers started through the Docker API (the default in docker-compose). */
+        DOCKER,
+        /** Child JVM processes of server.jar on loopback ports: no Docker needed. */
+        PROCESS,
+        /** Existing backends the balancer does not own ({@code LB_BACKENDS}); /add and /rm are refused. */
+        STATIC
+    }
+
+    /**
+     * @param serverImage {@code LB_SERVER_IMAGE}: the replica image, default {@code lb-server:latest}
+     * @param network     {@code LB_NETWORK}: the bridge network replicas join, default {@code net1}
+     * @param pool        {@code LB_POOL}: label value that tells this balancer's containers from others', default
+     *                    {@code lb}
+     * @param memoryBytes {@code LB_REPLICA_MEMORY_MB}: memory limit per replica container, default 256 MiB
+     */
+    public record DockerSettings(String serverImage, String network, String pool, long memoryBytes) {}
+}

@@ -1,0 +1,72 @@
+package lb.balancer.forward;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** The balancer's own JSON answers, shaped like every API error: {"message": "<Error> ...", "status": "failure"}. */
+final class ErrorReplies {
+
+    static final String NO_REPLICAS = "<Error> No replicas available";
+    static final String NO_REPLICA_SERVED = "<Error> No replica could serve the request";
+    static final String ADMIN_UNREACHABLE = "<Error> Admin API is not reachable";
+    static final String MALFORMED = "<Error> Malformed HTTP request";
+    static final String HEADERS_TOO_LARGE = "<Error> Request header fields too large";
+    static final String BODY_TOO_LARGE = "<Error> Request body too large";
+    static final String BAD_GATEWAY = "<Error> Replica sent an invalid response";
+
+    private ErrorReplies() {}
+
+    static String timedOut(String replica) {
+        return "<Error> Replica " + replica + " timed out";
+    }
+
+    static String unknownEndpoint(String path) {
+        return "<Error> '" + path + "' endpoint does not exist in server replicas";
+    }
+
+    /** Writes a complete response; the caller guarantees {@code out} has room (errors are small). */
+    static void write(ByteBuffer out, int status, String message, boolean keepAlive, boolean http10) {
+        byte[] body = ("{\"message\": \"" + jsonEscape(message) + "\", \"status\": \"failure\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder(160).append("HTTP/1.1 ").append(status).append(' ')
+                .append(reason(status)).append("\r\nContent-Type: application/json\r\nContent-Length: ")
+                .append(body.length).append("\r\n");
+        if (!keepAlive) head.append("Connection: close\r\n");
+        else if (http10) head.append("Connection: keep-alive\r\n");
+        head.append("\r\n");
+        out.put(head.toString().getBytes(StandardCharsets.ISO_8859_1)).put(body);
+    }
+
+    static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 413 -> "Content Too Large";
+            case 431 -> "Request Header Fields Too Large";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> "Error";
+        };
+    }
+
+    static String jsonEscape(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String rep = switch (c) {
+                case '"' -> "\\\"";
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : null;
+            };
+            if (rep != null && sb == null) sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+            if (sb != null) {
+                if (rep != null) sb.append(rep);
+                else sb.append(c);
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+}

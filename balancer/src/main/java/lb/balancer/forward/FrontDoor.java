@@ -1,0 +1,254 @@
+package lb.balancer.forward;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import lb.balancer.routing.ForwardListener;
+import lb.balancer.routing.Picker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The balancer's data path: an HTTP/1.1 reverse proxy on its own NIO event loops (one per core by default).
+ *
+ * <p>Every request whose path is one of the admin paths is relayed unchanged to the admin upstream (no picking, no
+ * retry). Every other request gets a key (X-Request-Id, else query {@code id}, else a random 6-digit number; client
+ * keys go through the key hasher), is routed by the current {@link Picker}, and is forwarded over a pooled keep-alive
+ * connection; the answer carries {@code X-Served-By}. Failures map to the API's JSON errors: 503 no replica, 502 no
+ * replica could serve it, 504 timed out, and a replica's 404 becomes 400. The {@link ForwardListener} hears
+ * {@code started} and exactly one {@code finished} per attempt, on loop threads.
+ *
+ * <p>Thread-safe: {@link #start} and {@link #close} may be called from any thread; the pickers supplier is read on
+ * every request, so swapping the picker needs no call here.
+ */
+public final class FrontDoor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontDoor.class);
+
+    private final InetSocketAddress bindAddress;
+    private final ForwardConfig config;
+    private final int loopCount;
+    private final long shutdownGraceNanos;
+    private ServerSocketChannel server;
+    private EventLoop[] loops;
+    private Thread acceptor;
+    private volatile boolean closed;
+
+    private FrontDoor(Builder b) {
+        this.bindAddress = b.bindAddress;
+        this.loopCount = b.eventLoops;
+        this.shutdownGraceNanos = b.shutdownGrace.toNanos();
+        this.config = new ForwardConfig(b.pickers, b.listener, b.keyHasher, Set.copyOf(b.adminPaths),
+                b.adminUpstream == null ? "127.0.0.1" : b.adminUpstream.getHostString(),
+                b.adminUpstream == null ? 1 : b.adminUpstream.getPort(),
+                b.connectTimeout.toNanos(), b.responseTimeout.toNanos(), b.maxTries,
+                b.clientIdleTimeout.toNanos(), b.upstreamIdleTimeout.toNanos(), b.maxRequestBody);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port and starts the event loops; returns this for chaining. */
+    public synchronized FrontDoor start() throws IOException {
+        if (server != null) throw new IllegalStateException("already started");
+        server = ServerSocketChannel.open();
+        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        server.bind(bindAddress, 1024);
+        loops = new EventLoop[loopCount];
+        for (int i = 0; i < loopCount; i++) {
+            loops[i] = new EventLoop(config, "front-door-loop-" + i);
+            loops[i].start();
+        }
+        acceptor = new Thread(this::acceptLoop, "front-door-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        log.info("front door listening on {} with {} event loops", server.getLocalAddress(), loopCount);
+        return this;
+    }
+
+    /** The bound port (the ephemeral one when built with port 0). */
+    public int port() {
+        return address().getPort();
+    }
+
+    public InetSocketAddress address() {
+        try {
+            return (InetSocketAddress) server.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("front door is closed", e);
+        }
+    }
+
+    /**
+     * Blocking accepts on one thread, handed round-robin to the loops: connections are long-lived (keep-alive), so
+     * accepting is rare and a dedicated thread keeps it out of the loops' latency.
+     */
+    private void acceptLoop() {
+        int next = 0;
+        while (true) {
+            try {
+                SocketChannel ch = server.accept();
+                loops[next].adopt(ch);
+                next = (next + 1) % loops.length;
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!server.isOpen()) return;
+                log.warn("accept failed: {}", e.toString());
+                sleepBriefly(); // e.g. out of file descriptors: do not spin
+            }
+        }
+    }
+
+    /** Stops accepting, lets in-flight requests finish within the grace period, then closes every connection. */
+    @Override
+    public synchronized void close() {
+        if (closed || server == null) return;
+        closed = true;
+        EventLoop.closeQuietly(server);
+        for (EventLoop l : loops) {
+            l.shutdown(shutdownGraceNanos);
+        }
+        long waitMillis = TimeUnit.NANOSECONDS.toMillis(shutdownGraceNanos) + 1_000;
+        try {
+            acceptor.join(waitMillis);
+            for (EventLoop l : loops) {
+                if (!l.awaitTermination(waitMillis)) log.warn("an event loop did not stop in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Settings with defaults; {@link #pickers} and {@link #keyHasher} are required. */
+    public static final class Builder {
+        private InetSocketAddress bindAddress = new InetSocketAddress(5000);
+        private Supplier<Picker> pickers;
+        private ForwardListener listener = ForwardListener.NONE;
+        private ToLongFunction<String> keyHasher;
+        private Set<String> adminPaths = Set.of();
+        private InetSocketAddress adminUpstream;
+        private Duration connectTimeout = Duration.ofSeconds(1);
+        private Duration responseTimeout = Duration.ofSeconds(10);
+        private int maxTries = 3;
+        private Duration clientIdleTimeout = Duration.ofSeconds(60);
+        private Duration upstreamIdleTimeout = Duration.ofSeconds(20);
+        private Duration shutdownGrace = Duration.ofSeconds(2);
+        private int eventLoops = Runtime.getRuntime().availableProcessors();
+        private int maxRequestBody = 8 * 1024 * 1024;
+
+        private Builder() {}
+
+        /** Where to listen; port 0 picks an ephemeral port (see {@link FrontDoor#port()}). Default *:5000. */
+        public Builder bind(InetSocketAddress address) {
+            this.bindAddress = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        public Builder bind(String host, int port) {
+            return bind(new InetSocketAddress(host, port));
+        }
+
+        /** Read on every request; membership publishes a new picker through it. */
+        public Builder pickers(Supplier<Picker> pickers) {
+            this.pickers = Objects.requireNonNull(pickers, "pickers");
+            return this;
+        }
+
+        public Builder listener(ForwardListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Turns a client key (X-Request-Id or ?id=) into a non-negative ring key. */
+        public Builder keyHasher(ToLongFunction<String> keyHasher) {
+            this.keyHasher = Objects.requireNonNull(keyHasher, "keyHasher");
+            return this;
+        }
+
+        /** Exact paths (any method) relayed to {@code upstream} untouched, e.g. /rep, /add, /rm. */
+        public Builder admin(Set<String> paths, InetSocketAddress upstream) {
+            this.adminPaths = Set.copyOf(paths);
+            this.adminUpstream = Objects.requireNonNull(upstream, "upstream");
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = positive(d, "connectTimeout");
+            return this;
+        }
+
+        /** Longest wait for a replica's answer once the request is sent (and between body reads). */
+        public Builder responseTimeout(Duration d) {
+            this.responseTimeout = positive(d, "responseTimeout");
+            return this;
+        }
+
+        /** Replicas tried per idempotent request (first try included), at least 1. */
+        public Builder maxTries(int n) {
+            if (n < 1) throw new IllegalArgumentException("maxTries must be at least 1: " + n);
+            this.maxTries = n;
+            return this;
+        }
+
+        public Builder clientIdleTimeout(Duration d) {
+            this.clientIdleTimeout = positive(d, "clientIdleTimeout");
+            return this;
+        }
+
+        /** Idle pooled upstream connections close after this; keep it below the replicas' own idle timeout. */
+        public Builder upstreamIdleTimeout(Duration d) {
+            this.upstreamIdleTimeout = positive(d, "upstreamIdleTimeout");
+            return this;
+        }
+
+        public Builder shutdownGrace(Duration d) {
+            this.shutdownGrace = positive(d, "shutdownGrace");
+            return this;
+        }
+
+        public Builder eventLoops(int n) {
+            if (n < 1) throw new IllegalArgumentException("eventLoops must be at least 1: " + n);
+            this.eventLoops = n;
+            return this;
+        }
+
+        /** Largest request body buffered for forwarding (413 beyond). */
+        public Builder maxRequestBody(int bytes) {
+            if (bytes < 0) throw new IllegalArgumentException("maxRequestBody must be >= 0: " + bytes);
+            this.maxRequestBody = bytes;
+            return this;
+        }
+
+        public FrontDoor build() {
+            Objects.requireNonNull(pickers, "pickers is required");
+            Objects.requireNonNull(keyHasher, "keyHasher is required");
+            return new FrontDoor(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package lb.balancer.membership;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Names and ring ids for new replicas.
+ *
+ * <p>Ids: the next id is one more than the largest in use, so a new server is placed on the ring after all others
+ * and only takes keys for itself (see the ring's Javadoc); ids stay within 1..63 (they index a {@code long} bit
+ * set), reusing the smallest free id once 63 is passed. Names: {@code Server<id>} unless the client chose one.
+ * Names are compared ignoring case, because container DNS names are case-insensitive.
+ */
+final class Identities {
+
+    static final int MAX_ID = 63;
+
+    private final Set<Integer> usedIds = new HashSet<>();
+    private final Set<String> usedNames = new HashSet<>();
+
+    Identities(Collection<ReplicaSpec> existing) {
+        for (ReplicaSpec spec : existing) {
+            usedIds.add(spec.id());
+            usedNames.add(key(spec.name()));
+        }
+    }
+
+    static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    boolean nameInUse(String name) {
+        return usedNames.contains(key(name));
+    }
+
+    /**
+     * Specs for {@code n} new replicas: first the {@code named} ones in the order given, then generated names.
+     * The caller has checked that the names are valid and free.
+     */
+    List<ReplicaSpec> allocate(List<String> named, int n) {
+        named.forEach(name -> usedNames.add(key(name)));
+        List<ReplicaSpec> specs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int id = nextId();
+            usedIds.add(id);
+            String name = i < named.size() ? named.get(i) : generatedName(id);
+            usedNames.add(key(name));
+            specs.add(ReplicaSpec.of(name, id));
+        }
+        return specs;
+    }
+
+    private int nextId() {
+        int max = usedIds.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (max < MAX_ID) {
+            return max + 1;
+        }
+        for (int id = 1; id <= MAX_ID; id++) {
+            if (!usedIds.contains(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no free replica id in 1.." + MAX_ID);
+    }
+
+    private String generatedName(int id) {
+        for (int k = id; ; k++) {
+            String name = "Server" + k;
+            if (!usedNames.contains(key(name))) {
+                return name;
+            }
+        }
+    }
+}

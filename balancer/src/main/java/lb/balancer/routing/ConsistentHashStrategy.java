@@ -1,0 +1,45 @@
+package lb.balancer.routing;
+
+import java.util.List;
+import lb.hashring.HashRing;
+import lb.hashring.RingConfig;
+
+/**
+ * Consistent hashing on the 512-slot ring (SPEC §2): a request goes to the ring server of its key; a retry goes to
+ * the next distinct server clockwise that has not failed it yet.
+ */
+public final class ConsistentHashStrategy implements RoutingStrategy {
+
+    public static final String NAME = "consistent-hash";
+
+    /** Replica ids are at most 63 (they index a {@code long} bit set of exclusions). */
+    static final int MAX_ID = 63;
+
+    private final RingConfig ringConfig;
+
+    public ConsistentHashStrategy(RingConfig ringConfig) {
+        this.ringConfig = ringConfig;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Picker picker(List<Replica> live) {
+        Replica[] byId = new Replica[MAX_ID + 1];
+        for (Replica replica : live) {
+            byId[replica.id()] = replica;
+        }
+        HashRing ring = HashRing.of(ringConfig, live.stream().map(Replica::id).toList());
+        return request -> {
+            int id = request.excludedIds() == 0
+                    ? ring.serverFor(request.key())
+                    : ring.nextServerAfter(request.key(), request.excludedIds());
+            return id == HashRing.NO_SERVER
+                    ? new Pick.NoReplica(live.isEmpty() ? "No replicas available" : "No replica left to try")
+                    : new Pick.Routed(byId[id]);
+        };
+    }
+}

@@ -1,0 +1,185 @@
+package lb.balancer.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import lb.balancer.config.BalancerConfig.DockerSettings;
+import lb.balancer.membership.ReplicaSpec;
+
+/**
+ * The only class that talks to Docker: creates, starts, inspects, stops and lists this pool's replica containers.
+ *
+ * <p>Every container gets the same template: the configured image, the pool's network only, no mounts, not
+ * privileged, memory and PID limits, no restart policy (the balancer replaces replicas itself), and labels
+ * ({@code lb.managed-by}, {@code lb.pool}, {@code lb.hostname}, {@code lb.server-id}, {@code lb.region}). Listing
+ * and removal go by label, so containers this balancer did not make are never touched.
+ *
+ * <p>Thread-safe (the docker-java client is). Calls throw docker-java's runtime exceptions; {@link DockerRuntime}
+ * turns them into the runtime's checked ones.
+ */
+final class DockerContainers implements AutoCloseable {
+
+    static final String MANAGED_BY = "lb.managed-by";
+    static final String MANAGED_BY_VALUE = "lb-balancer";
+    static final String POOL = "lb.pool";
+    static final String HOSTNAME = "lb.hostname";
+    static final String SERVER_ID = "lb.server-id";
+    static final String REGION = "lb.region";
+    static final int REPLICA_PORT = 5000;
+
+    private static final long PIDS_LIMIT = 256;
+    private static final int STOP_GRACE_SECONDS = 5;
+
+    private final DockerClient docker;
+    private final DockerSettings settings;
+
+    DockerContainers(DockerSettings settings) {
+        this.settings = settings;
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        var http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .connectionTimeout(Duration.ofSeconds(3))
+                .responseTimeout(Duration.ofSeconds(STOP_GRACE_SECONDS + 30))
+                .build();
+        this.docker = DockerClientImpl.getInstance(config, http);
+    }
+
+    void ping() {
+        docker.pingCmd().exec();
+    }
+
+    /** Creates the pool's bridge network unless a network of that exact name exists. */
+    void ensureNetwork() {
+        boolean exists = docker.listNetworksCmd().withNameFilter(settings.network()).exec().stream()
+                .anyMatch(network -> network.getName().equals(settings.network()));
+        if (!exists) {
+            docker.createNetworkCmd().withName(settings.network()).withDriver("bridge")
+                    .withLabels(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool())).exec();
+        }
+    }
+
+    /** Creates and starts a replica container; returns its id. */
+    String createAndStart(ReplicaSpec spec) {
+        List<String> env = new ArrayList<>();
+        spec.env().forEach((key, value) -> env.add(key + "=" + value));
+        env.add("SERVER_ID=" + spec.id());
+        env.add("SERVER_REGION=" + spec.region());
+        env.add("PORT=" + REPLICA_PORT);
+        HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode(settings.network())
+                .withMemory(settings.memoryBytes())
+                .withPidsLimit(PIDS_LIMIT)
+                .withPrivileged(false)
+                .withRestartPolicy(RestartPolicy.noRestart());
+        String id = docker.createContainerCmd(settings.serverImage())
+                .withName(spec.name())
+                .withHostName(spec.name())
+                .withAliases(spec.name())
+                .withEnv(env)
+                .withLabels(labels(spec))
+                .withHostConfig(host)
+                .exec()
+                .getId();
+        try {
+            docker.startContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            remove(id); // a created-but-not-started container would be a half-made replica
+            throw e;
+        }
+        return id;
+    }
+
+    InspectContainerResponse inspect(String containerId) {
+        return docker.inspectContainerCmd(containerId).exec();
+    }
+
+    /** The container's address on the pool's network; null if it has none (not running). */
+    String addressOf(InspectContainerResponse container) {
+        Map<String, ContainerNetwork> networks = container.getNetworkSettings().getNetworks();
+        ContainerNetwork network = networks == null ? null : networks.get(settings.network());
+        String ip = network == null ? null : network.getIpAddress();
+        return ip == null || ip.isEmpty() ? null : ip;
+    }
+
+    /** All containers of this pool, running or not. */
+    List<Container> listPool() {
+        return docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool())).exec();
+    }
+
+    /** SIGTERM, a grace period for in-flight requests, then removal. Missing containers are fine. */
+    void stopAndRemove(String containerId) {
+        try {
+            docker.stopContainerCmd(containerId).withTimeout(STOP_GRACE_SECONDS).exec();
+        } catch (NotModifiedException | NotFoundException alreadyStopped) {
+            // nothing to stop
+        }
+        remove(containerId);
+    }
+
+    void remove(String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).exec();
+        } catch (NotFoundException alreadyGone) {
+            // nothing to remove
+        }
+    }
+
+    /** The last lines of a container's output, for start-failure messages. */
+    String logTail(String containerId, int lines) {
+        List<String> collected = new ArrayList<>();
+        try {
+            docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            collected.add(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8)
+                                    .stripTrailing());
+                        }
+                    })
+                    .awaitCompletion(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+        return LogTail.of(collected, lines);
+    }
+
+    private Map<String, String> labels(ReplicaSpec spec) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
+        labels.put(POOL, settings.pool());
+        labels.put(HOSTNAME, spec.name());
+        labels.put(SERVER_ID, String.valueOf(spec.id()));
+        labels.put(REGION, spec.region());
+        return labels;
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (java.io.IOException e) {
+            // closing the HTTP client on shutdown: nothing useful to do
+        }
+    }
+}

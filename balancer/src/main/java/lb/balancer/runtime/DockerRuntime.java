@@ -1,0 +1,190 @@
+package lb.balancer.runtime;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import lb.balancer.config.BalancerConfig.DockerSettings;
+import lb.balancer.membership.ReplicaSpec;
+import lb.balancer.routing.Replica;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replicas as Docker containers on the pool's bridge network, reached at their network address on port 5000. That
+ * address works both when the balancer runs in a container on the same network (docker-compose) and when it runs
+ * on a Linux host, whose bridge networks are routable from the host.
+ */
+public final class DockerRuntime implements ReplicaRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+    private static final int LOG_LINES = 20;
+
+    private final DockerContainers containers;
+    private final DockerSettings settings;
+    private final ReadinessProbe readiness;
+    /** Container id per replica name, for stop. */
+    private final Map<String, String> containerIds = new ConcurrentHashMap<>();
+
+    public DockerRuntime(DockerSettings settings, ReadinessProbe readiness) {
+        this.settings = settings;
+        this.containers = new DockerContainers(settings);
+        this.readiness = readiness;
+    }
+
+    @Override
+    public boolean canSpawn() {
+        return true;
+    }
+
+    @Override
+    public void checkAvailable() throws RuntimeUnavailableException {
+        call(() -> {
+            containers.ping();
+            return null;
+        });
+    }
+
+    @Override
+    public List<Replica> adopt() throws RuntimeUnavailableException {
+        return call(() -> {
+            containers.ensureNetwork();
+            List<Replica> running = new ArrayList<>();
+            for (Container container : containers.listPool()) {
+                Replica replica = adoptable(container);
+                if (replica == null) {
+                    log.info("removing stopped replica container {} ({})", name(container), container.getStatus());
+                    containers.remove(container.getId());
+                } else {
+                    containerIds.put(replica.name(), container.getId());
+                    running.add(replica);
+                }
+            }
+            // Ids are handed out in the order replicas are added, so this restores the /rep order.
+            running.sort(Comparator.comparingInt(Replica::id));
+            return running;
+        });
+    }
+
+    private Replica adoptable(Container container) {
+        Map<String, String> labels = container.getLabels();
+        if (!"running".equals(container.getState())) {
+            return null;
+        }
+        InspectContainerResponse inspected = containers.inspect(container.getId());
+        String address = containers.addressOf(inspected);
+        if (address == null) {
+            return null;
+        }
+        return new Replica(labels.get(DockerContainers.HOSTNAME), Integer.parseInt(labels.get(DockerContainers.SERVER_ID)),
+                address, DockerContainers.REPLICA_PORT, labels.getOrDefault(DockerContainers.REGION, "default"));
+    }
+
+    @Override
+    public Replica start(ReplicaSpec spec) throws ReplicaStartException, RuntimeUnavailableException {
+        String containerId;
+        try {
+            containerId = call(() -> containers.createAndStart(spec));
+        } catch (ConflictException e) {
+            throw new ReplicaStartException("replica " + spec.name() + " failed to start: a container named "
+                    + spec.name() + " exists and is not a replica of this pool", e);
+        } catch (NotFoundException e) {
+            throw new ReplicaStartException("replica " + spec.name() + " failed to start: " + e.getMessage()
+                    + " (is the image " + settings.serverImage() + " built? see README)", e);
+        } catch (DockerException e) {
+            throw new ReplicaStartException("replica " + spec.name() + " failed to start: Docker refused: "
+                    + e.getMessage(), e);
+        }
+        try {
+            InspectContainerResponse inspected = containers.inspect(containerId);
+            String address = containers.addressOf(inspected);
+            if (address == null) {
+                throw new ReplicaStartException("has no address on network " + settings.network());
+            }
+            Replica replica = new Replica(spec.name(), spec.id(), address, DockerContainers.REPLICA_PORT, spec.region());
+            readiness.awaitReady(replica.baseUri(), () -> isRunning(containerId));
+            containerIds.put(spec.name(), containerId);
+            log.info("started {} (id {}) as container {} at {}", spec.name(), spec.id(), shortId(containerId),
+                    replica.baseUri());
+            return replica;
+        } catch (ReplicaStartException | RuntimeException e) {
+            String why = describeFailure(containerId);
+            containers.remove(containerId);
+            throw new ReplicaStartException("replica " + spec.name() + " failed to start: " + e.getMessage() + why, e);
+        }
+    }
+
+    @Override
+    public void stop(Replica replica) throws RuntimeUnavailableException {
+        String containerId = containerIds.remove(replica.name());
+        call(() -> {
+            containers.stopAndRemove(containerId != null ? containerId : replica.name());
+            return null;
+        });
+        log.info("stopped and removed {}", replica.name());
+    }
+
+    @Override
+    public void close() {
+        containers.close();
+    }
+
+    private boolean isRunning(String containerId) {
+        try {
+            return Boolean.TRUE.equals(containers.inspect(containerId).getState().getRunning());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Exit code, OOM kill and the last log lines of a container that did not come up. */
+    private String describeFailure(String containerId) {
+        StringBuilder why = new StringBuilder();
+        try {
+            var state = containers.inspect(containerId).getState();
+            if (!Boolean.TRUE.equals(state.getRunning())) {
+                why.append(" (exit code ").append(state.getExitCodeLong());
+                if (Boolean.TRUE.equals(state.getOOMKilled())) {
+                    why.append(", OOM-killed");
+                }
+                why.append(')');
+            }
+        } catch (RuntimeException e) {
+            why.append(" (state unknown: ").append(e.getMessage()).append(')');
+        }
+        return why.append("; last log lines:\n").append(containers.logTail(containerId, LOG_LINES)).toString();
+    }
+
+    /**
+     * Runs a Docker call, turning "daemon unreachable" into {@link RuntimeUnavailableException}. Errors the daemon
+     * answered with ({@link DockerException}) pass through for the caller to explain.
+     */
+    private static <T> T call(DockerCall<T> action) throws RuntimeUnavailableException {
+        try {
+            return action.run();
+        } catch (DockerException answered) {
+            throw answered;
+        } catch (RuntimeException e) {
+            throw new RuntimeUnavailableException("Docker daemon unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    private static String name(Container container) {
+        return container.getLabels().getOrDefault(DockerContainers.HOSTNAME, shortId(container.getId()));
+    }
+
+    private static String shortId(String containerId) {
+        return containerId.substring(0, Math.min(12, containerId.length()));
+    }
+
+    @FunctionalInterface
+    private interface DockerCall<T> {
+        T run();
+    }
+}

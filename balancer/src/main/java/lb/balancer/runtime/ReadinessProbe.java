@@ -1,0 +1,61 @@
+package lb.balancer.runtime;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Waits until a new replica answers {@code GET /heartbeat} with 200, with a deadline. A replica joins the ring only
+ * after this, so no client request reaches a replica that is still starting.
+ */
+public final class ReadinessProbe {
+
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(500);
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(ATTEMPT_TIMEOUT).build();
+    private final Duration deadline;
+
+    public ReadinessProbe(Duration deadline) {
+        this.deadline = deadline;
+    }
+
+    /**
+     * Polls {@code baseUri/heartbeat} until it answers 200. Stops early when {@code stillAlive} turns false (the
+     * process or container exited). Returns normally when ready; throws with the reason otherwise.
+     */
+    public void awaitReady(String baseUri, BooleanSupplier stillAlive) throws ReplicaStartException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri + "/heartbeat")).timeout(ATTEMPT_TIMEOUT).build();
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end) {
+            try {
+                if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet: keep polling until the deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReplicaStartException("interrupted while waiting for " + baseUri, e);
+            }
+            if (!stillAlive.getAsBoolean()) {
+                throw new ReplicaStartException("exited before answering /heartbeat");
+            }
+            sleep();
+        }
+        throw new ReplicaStartException("did not answer " + baseUri + "/heartbeat within " + deadline.toMillis() + " ms");
+    }
+
+    private static void sleep() throws ReplicaStartException {
+        try {
+            Thread.sleep(POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplicaStartException("interrupted while waiting for readiness", e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package lb.balancer.runtime;
+
+import java.util.List;
+import lb.balancer.membership.ReplicaSpec;
+import lb.balancer.routing.Replica;
+
+/**
+ * Where replicas live: Docker containers, child processes, or fixed backends. The pool decides what should run;
+ * a runtime only starts, stops and lists.
+ *
+ * <p>Implementations are thread-safe: the pool starts several replicas in parallel.
+ */
+public interface ReplicaRuntime extends AutoCloseable {
+
+    /** Whether {@link #start} and {@link #stop} work; the static runtime fronts backends it does not own. */
+    boolean canSpawn();
+
+    /** Throws when the runtime cannot be reached right now (e.g. the Docker daemon is down). */
+    void checkAvailable() throws RuntimeUnavailableException;
+
+    /**
+     * The replicas this runtime already has, for adoption at start-up (containers carrying this pool's labels; the
+     * fixed backends). Replicas that are not running are cleaned up and left out.
+     */
+    List<Replica> adopt() throws RuntimeUnavailableException;
+
+    /**
+     * Starts a replica from {@code spec} and returns once it answers {@code /heartbeat}. On failure nothing is
+     * left behind and the exception says why (exit code, OOM, last log lines).
+     */
+    Replica start(ReplicaSpec spec) throws ReplicaStartException, RuntimeUnavailableException;
+
+    /** Stops and removes a replica: a graceful stop first, so in-flight requests can finish. */
+    void stop(Replica replica) throws RuntimeUnavailableException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,172 @@
+package lb.balancer.forward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import lb.balancer.routing.Replica;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Failures: refused connections, stale pooled connections, timeouts, and what the listener hears about them. */
+class FrontDoorFailureTest {
+
+    private final TestPickers.Recording listener = new TestPickers.Recording();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private FrontDoor door;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (door != null) door.close();
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+
+    private FrontDoor start(TestPickers.Ordered picker, Duration responseTimeout) throws Exception {
+        door = FrontDoor.builder()
+                .bind("127.0.0.1", 0)
+                .pickers(() -> picker)
+                .listener(listener)
+                .keyHasher(k -> 1)
+                .responseTimeout(responseTimeout)
+                .connectTimeout(Duration.ofMillis(500))
+                .build()
+                .start();
+        return door;
+    }
+
+    private FakeBackend backend(int id) throws Exception {
+        FakeBackend b = new FakeBackend(id);
+        closeables.add(b);
+        return b;
+    }
+
+    /** A replica whose port refuses connections. */
+    private static Replica dead(int id) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        return new Replica("Dead" + id, id, "127.0.0.1", port, "default");
+    }
+
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n";
+    }
+
+    @Test
+    void retriesAGetOnTheNextReplicaWhenConnectingFails() throws Exception {
+        FakeBackend live = backend(2);
+        start(new TestPickers.Ordered(List.of(dead(1), live.replica())), Duration.ofSeconds(5));
+        try (RawClient c = new RawClient(door.port())) {
+            for (int i = 0; i < 5; i++) {
+                RawClient.Response r = c.exchange(get("/home"));
+                assertEquals(200, r.status(), "the client sees no error");
+                assertEquals("Server2", r.header("X-Served-By"));
+            }
+        }
+        assertEquals(List.of("started Dead1", "finished Dead1 CONNECT_FAILED",
+                "started Server2", "finished Server2 RESPONDED"), listener.events.subList(0, 4));
+        assertEquals(20, listener.events.size());
+    }
+
+    @Test
+    void answers502WhenEveryReplicaFails() throws Exception {
+        start(new TestPickers.Ordered(List.of(dead(1), dead(2))), Duration.ofSeconds(5));
+        try (RawClient c = new RawClient(door.port())) {
+            RawClient.Response r = c.exchange(get("/home"));
+            assertEquals(502, r.status());
+            assertEquals("{\"message\": \"<Error> No replica could serve the request\", \"status\": \"failure\"}",
+                    r.body());
+        }
+        assertEquals(List.of("started Dead1", "finished Dead1 CONNECT_FAILED",
+                "started Dead2", "finished Dead2 CONNECT_FAILED"), listener.events);
+    }
+
+    @Test
+    void stopsAfterMaxTries() throws Exception {
+        FakeBackend live = backend(4);
+        TestPickers.Ordered picker = new TestPickers.Ordered(List.of(dead(1), dead(2), dead(3), live.replica()));
+        start(picker, Duration.ofSeconds(5));
+        try (RawClient c = new RawClient(door.port())) {
+            assertEquals(502, c.exchange(get("/home")).status(), "three tries by default, the fourth is not made");
+        }
+        assertEquals(0, live.hits.get());
+    }
+
+    @Test
+    void doesNotRetryAPostOnAnotherReplica() throws Exception {
+        FakeBackend live = backend(2);
+        start(new TestPickers.Ordered(List.of(dead(1), live.replica())), Duration.ofSeconds(5));
+        try (RawClient c = new RawClient(door.port())) {
+            RawClient.Response r = c.exchange("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
+            assertEquals(502, r.status());
+        }
+        assertEquals(0, live.hits.get());
+        assertEquals(List.of("started Dead1", "finished Dead1 CONNECT_FAILED"), listener.events);
+    }
+
+    @Test
+    void retriesTransparentlyOnAFreshConnectionWhenAPooledOneWasClosedByTheReplica() throws Exception {
+        // Answers the first request of each connection, then drops the connection on the second without answering:
+        // exactly what a replica's idle timeout racing with a reused connection looks like.
+        RawBackend raw = new RawBackend(1, (conn, n, head) -> n == 1 ? RawBackend.ok("", "conn" + conn) : null);
+        closeables.add(raw);
+        start(new TestPickers.Ordered(List.of(raw.replica())), Duration.ofSeconds(5));
+        try (RawClient c = new RawClient(door.port())) {
+            assertEquals("conn1", c.exchange(get("/a")).body());
+            assertEquals("conn2", c.exchange(get("/a")).body());
+            RawClient.Response post = c.exchange("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\nx");
+            assertEquals("conn3", post.body(), "also for a POST: the replica never saw it");
+        }
+        assertEquals(List.of("started Raw1", "finished Raw1 RESPONDED", "started Raw1", "finished Raw1 RESPONDED",
+                "started Raw1", "finished Raw1 RESPONDED"), listener.events);
+    }
+
+    @Test
+    void answers504WhenTheReplicaIsTooSlowAndDoesNotRetry() throws Exception {
+        FakeBackend slow = backend(1);
+        FakeBackend other = backend(2);
+        start(new TestPickers.Ordered(List.of(slow.replica(), other.replica())), Duration.ofMillis(300));
+        long t0 = System.nanoTime();
+        try (RawClient c = new RawClient(door.port())) {
+            RawClient.Response r = c.exchange(get("/slow"));
+            assertEquals(504, r.status());
+            assertEquals("{\"message\": \"<Error> Replica Server1 timed out\", \"status\": \"failure\"}", r.body());
+            assertEquals(200, c.exchange(get("/home")).status(), "the client connection survives");
+        }
+        assertTrue(System.nanoTime() - t0 < 1_900_000_000L, "answered before the replica finished");
+        assertEquals(0, other.hits.get());
+        assertEquals(List.of("started Server1", "finished Server1 TIMED_OUT"), listener.events.subList(0, 2));
+    }
+
+    @Test
+    void answers502WhenTheReplicaSendsGarbage() throws Exception {
+        RawBackend raw = new RawBackend(1, (conn, n, head) -> "NONSENSE\r\n\r\n".getBytes());
+        closeables.add(raw);
+        start(new TestPickers.Ordered(List.of(raw.replica())), Duration.ofSeconds(5));
+        try (RawClient c = new RawClient(door.port())) {
+            assertEquals(502, c.exchange(get("/a")).status());
+        }
+        assertEquals(List.of("started Raw1", "finished Raw1 CONNECT_FAILED"), listener.events);
+    }
+
+    @Test
+    void relaysAResponseThatEndsWhenTheReplicaClosesAndThenClosesTheClient() throws Exception {
+        RawBackend raw = new RawBackend(1, (conn, n, head) ->
+                "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil close".getBytes());
+        closeables.add(raw);
+        start(new TestPickers.Ordered(List.of(raw.replica())), Duration.ofSeconds(5));
+        try (RawClient c = new RawClient(door.port())) {
+            RawClient.Response r = c.exchange(get("/a"));
+            assertEquals("until close", r.body());
+            assertEquals("close", r.header("Connection"), "no length to offer, so the client connection closes");
+        }
+        assertEquals(List.of("started Raw1", "finished Raw1 RESPONDED"), listener.events);
+    }
+}

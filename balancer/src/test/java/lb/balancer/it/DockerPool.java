@@ -1,0 +1,127 @@
+package lb.balancer.it;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+
+/**
+ * A balancer running as a container with the Docker socket, as in docker-compose, on a network and pool of its own
+ * (random names, so parallel or leftover runs never mix). Builds both images from the top-level Dockerfile; the
+ * JRE base image comes from {@code JRE_IMAGE} when set (e.g. {@code lb-jre:offline} where no registry answers).
+ *
+ * <p>{@link #close()} removes the balancer, every container of the pool and the network.
+ */
+final class DockerPool implements AutoCloseable {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final String pool = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    final String network = "lb-" + pool;
+    final String serverImage;
+    final GenericContainer<?> balancer;
+    private final DockerClient docker = DockerClientFactory.instance().client();
+
+    DockerPool(Map<String, String> balancerEnv) {
+        Path root = projectRoot();
+        serverImage = image(root, "server").get();
+        docker.createNetworkCmd().withName(network).withDriver("bridge").exec();
+        balancer = new GenericContainer<>(image(root, "balancer"))
+                .withNetworkMode(network)
+                .withFileSystemBind("/var/run/docker.sock", "/var/run/docker.sock", BindMode.READ_WRITE)
+                .withEnv("LB_RUNTIME", "docker")
+                .withEnv("LB_NETWORK", network)
+                .withEnv("LB_POOL", pool)
+                .withEnv("LB_SERVER_IMAGE", serverImage)
+                .withEnv(balancerEnv)
+                .withExposedPorts(5000)
+                .waitingFor(Wait.forHttp("/rep").forStatusCode(200).withStartupTimeout(Duration.ofSeconds(120)));
+    }
+
+    void start() {
+        balancer.start();
+    }
+
+    /** Names of this pool's containers that Docker reports as running. */
+    Set<String> runningReplicas() {
+        return poolContainers().stream()
+                .filter(container -> "running".equals(container.getState()))
+                .map(container -> container.getLabels().get("lb.hostname"))
+                .collect(Collectors.toSet());
+    }
+
+    /** The ring id the balancer gave a replica, from its container label. */
+    int serverIdOf(String name) {
+        return poolContainers().stream()
+                .filter(container -> name.equals(container.getLabels().get("lb.hostname")))
+                .map(container -> Integer.parseInt(container.getLabels().get("lb.server-id")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no container for " + name));
+    }
+
+    List<Container> poolContainers() {
+        return docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("lb.managed-by", "lb-balancer", "lb.pool", pool)).exec();
+    }
+
+    HttpResponse<String> send(String method, String path, String body) throws Exception {
+        URI uri = URI.create("http://" + balancer.getHost() + ":" + balancer.getMappedPort(5000) + path);
+        HttpRequest.BodyPublisher publisher = body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        HttpRequest request = HttpRequest.newBuilder(uri).method(method, publisher)
+                .timeout(Duration.ofSeconds(60)).build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        try {
+            balancer.stop();
+        } finally {
+            for (Container container : poolContainers()) {
+                docker.removeContainerCmd(container.getId()).withForce(true).exec();
+            }
+            docker.removeNetworkCmd(network).exec();
+        }
+    }
+
+    private static ImageFromDockerfile image(Path root, String target) {
+        ImageFromDockerfile image = new ImageFromDockerfile("lb-" + target + "-it", false)
+                .withFileFromPath("Dockerfile", root.resolve("Dockerfile"))
+                .withFileFromPath("server/target/server.jar", root.resolve("server/target/server.jar"))
+                .withFileFromPath("balancer/target/balancer.jar", root.resolve("balancer/target/balancer.jar"))
+                .withTarget(target);
+        String jreImage = System.getenv("JRE_IMAGE");
+        if (jreImage != null && !jreImage.isBlank()) {
+            image.withBuildArg("JRE_IMAGE", jreImage);
+        }
+        return image;
+    }
+
+    private static Path projectRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("Dockerfile"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("no Dockerfile above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}
