@@ -10,7 +10,7 @@ import lb.balancer.config.InvalidSettingException;
 import lb.balancer.forward.FrontDoor;
 import lb.balancer.membership.PoolException;
 import lb.balancer.membership.ReplicaPool;
-import lb.balancer.routing.ForwardListener;
+import lb.balancer.health.HealthMonitor;
 import lb.balancer.routing.RoutingStrategy;
 import lb.balancer.routing.Strategies;
 import lb.balancer.runtime.DockerRuntime;
@@ -33,11 +33,13 @@ public final class Balancer implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
 
     private final ReplicaPool pool;
+    private final HealthMonitor health;
     private final AdminApi admin;
     private final FrontDoor frontDoor;
 
-    private Balancer(ReplicaPool pool, AdminApi admin, FrontDoor frontDoor) {
+    private Balancer(ReplicaPool pool, HealthMonitor health, AdminApi admin, FrontDoor frontDoor) {
         this.pool = pool;
+        this.health = health;
         this.admin = admin;
         this.frontDoor = frontDoor;
     }
@@ -52,14 +54,16 @@ public final class Balancer implements AutoCloseable {
         RingConfig ring = ringConfig(config);
         RoutingStrategy strategy = strategy(config, ring);
         ReplicaPool pool = new ReplicaPool(runtime(config), strategy, ring.maxServers());
+        HealthMonitor health = new HealthMonitor(pool, config.health());
         try {
             pool.bootstrap(config.replicas());
+            health.start();
             AdminApi admin = new AdminApi(pool, ring.maxServers());
             int adminPort = admin.start(LOOPBACK, 0);
             FrontDoor frontDoor = FrontDoor.builder()
                     .bind("0.0.0.0", config.port())
                     .pickers(pool.pickers())
-                    .listener(ForwardListener.NONE)
+                    .listener(health)
                     .keyHasher(RequestKeys::toNumber)
                     .admin(AdminApi.PATHS, new InetSocketAddress(LOOPBACK, adminPort))
                     .connectTimeout(config.connectTimeout())
@@ -69,11 +73,13 @@ public final class Balancer implements AutoCloseable {
             log.info("balancer listening on port {} ({} runtime, strategy {}, hash {}, replicas {})", frontDoor.port(),
                     config.runtime().name().toLowerCase(java.util.Locale.ROOT), strategy.name(), ring.preset().name(),
                     pool.names());
-            return new Balancer(pool, admin, frontDoor);
+            return new Balancer(pool, health, admin, frontDoor);
         } catch (IOException e) {
+            health.close();
             pool.close();
             throw new UncheckedIOException("cannot listen on port " + config.port() + ": " + e.getMessage(), e);
         } catch (PoolException | RuntimeException e) {
+            health.close();
             pool.close();
             throw e;
         }
@@ -127,6 +133,7 @@ public final class Balancer implements AutoCloseable {
     public void close() {
         frontDoor.close();
         admin.close();
+        health.close();
         pool.close();
     }
 }

@@ -16,9 +16,10 @@ import java.util.List;
  * @param hashPreset      {@code LB_HASH}: hash preset name of the ring, default {@code mixed}
  * @param docker          settings of the {@code docker} runtime
  * @param serverJar       {@code LB_SERVER_JAR}: the replica jar the {@code process} runtime launches
- * @param connectTimeout  {@code LB_CONNECT_TIMEOUT_MS}: connecting to a replica, default 1000 ms
+ * @param connectTimeout  {@code LB_CONNECT_TIMEOUT_MS}: connecting to a replica, default 500 ms
  * @param responseTimeout {@code LB_RESPONSE_TIMEOUT_MS}: waiting for a replica's answer, default 30 s
  * @param readyTimeout    {@code LB_READY_TIMEOUT_MS}: a new replica must answer {@code /heartbeat} within this
+ * @param health          active health checking of replicas
  */
 public record BalancerConfig(
         int port,
@@ -31,7 +32,8 @@ public record BalancerConfig(
         String serverJar,
         Duration connectTimeout,
         Duration responseTimeout,
-        Duration readyTimeout) {
+        Duration readyTimeout,
+        HealthSettings health) {
 
     public BalancerConfig {
         backends = List.copyOf(backends);
@@ -46,6 +48,16 @@ public record BalancerConfig(
         /** Existing backends the balancer does not own ({@code LB_BACKENDS}); /add and /rm are refused. */
         STATIC
     }
+
+    /**
+     * How replicas are watched. A replica that fails {@code failures} heartbeats in a row is replaced; with the
+     * defaults (every 200 ms, 300 ms timeout, 2 failures) a dead replica is detected within about 0.7 s.
+     *
+     * @param interval {@code LB_HEALTH_INTERVAL_MS}: time between heartbeats to one replica, default 200 ms
+     * @param timeout  {@code LB_HEALTH_TIMEOUT_MS}: a heartbeat not answered within this fails, default 300 ms
+     * @param failures {@code LB_HEALTH_FAILURES}: consecutive failures that make a replica dead, default 2
+     */
+    public record HealthSettings(Duration interval, Duration timeout, int failures) {}
 
     /**
      * @param serverImage {@code LB_SERVER_IMAGE}: the replica image, default {@code lb-server:latest}

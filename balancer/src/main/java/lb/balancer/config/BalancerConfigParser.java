@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import lb.balancer.config.BalancerConfig.DockerSettings;
+import lb.balancer.config.BalancerConfig.HealthSettings;
 import lb.balancer.config.BalancerConfig.RuntimeKind;
 
 /**
@@ -62,9 +63,13 @@ public final class BalancerConfigParser {
                 matching("LB_HASH", "mixed", NAME, "a hash preset name"),
                 docker,
                 orDefault("LB_SERVER_JAR", "server/target/server.jar"),
-                millis("LB_CONNECT_TIMEOUT_MS", 1_000, 1, 60_000),
+                millis("LB_CONNECT_TIMEOUT_MS", 500, 1, 60_000),
                 millis("LB_RESPONSE_TIMEOUT_MS", 30_000, 1, 3_600_000),
-                millis("LB_READY_TIMEOUT_MS", 30_000, 100, 600_000));
+                millis("LB_READY_TIMEOUT_MS", 30_000, 100, 600_000),
+                new HealthSettings(
+                        millis("LB_HEALTH_INTERVAL_MS", 200, 10, 60_000),
+                        millis("LB_HEALTH_TIMEOUT_MS", 300, 10, 60_000),
+                        integer("LB_HEALTH_FAILURES", 2, 1, 100)));
     }
 
     private RuntimeKind runtime() {

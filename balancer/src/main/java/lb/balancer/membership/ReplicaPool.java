@@ -1,6 +1,8 @@
 package lb.balancer.membership;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -8,14 +10,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import lb.balancer.membership.Member.Health;
 import lb.balancer.membership.PoolException.Reason;
 import lb.balancer.routing.Pick;
 import lb.balancer.routing.Picker;
 import lb.balancer.routing.Replica;
 import lb.balancer.routing.RoutingStrategy;
+import lb.balancer.runtime.Adoption;
 import lb.balancer.runtime.ReplicaRuntime;
 import lb.balancer.runtime.RuntimeUnavailableException;
 import org.slf4j.Logger;
@@ -24,10 +31,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The pool of replicas: what {@code /rep} lists, what the picker routes over, and the runtime that runs them.
  *
- * <p>Changes ({@link #add}, {@link #remove}, start-up) are serialized by one lock and are all-or-nothing: when the
- * call returns, the replica list and the runtime agree, and a failed change leaves both as they were. Reads never
- * lock: {@link #names()} reads an immutable list and the data path reads the current {@link Picker} from an
- * {@link AtomicReference} that is replaced whenever membership or the strategy changes.
+ * <p>Membership changes ({@link #add}, {@link #remove}, start-up, replacing dead replicas) are serialized by one
+ * lock and are all-or-nothing: when a call returns, the replica list and the runtime agree, and a refused or failed
+ * change leaves both as they were. Health transitions ({@link #markSuspect}, {@link #markDown}) never wait for that
+ * lock: they take a short one that only guards the member list, so they act at once even while a container starts.
+ * Reads never lock: {@link #names()} reads an immutable list, and the data path reads the current {@link Picker}
+ * from an {@link AtomicReference} replaced whenever membership, health or the strategy changes.
+ *
+ * <p>Dead replicas are replaced by a background healer with the same spec (name, id: the ring does not move), with
+ * a backoff when a replacement keeps failing. A replica removed by {@link #remove} is never brought back.
  */
 public final class ReplicaPool implements AutoCloseable {
 
@@ -38,26 +50,49 @@ public final class ReplicaPool implements AutoCloseable {
     private final int capacity;
     private final AtomicReference<RoutingStrategy> strategy;
     private final AtomicReference<Picker> picker = new AtomicReference<>(EMPTY);
+    /** Serializes membership changes (may be held while replicas start). */
     private final ReentrantLock changes = new ReentrantLock();
-    /** Live replicas in the order they were added (a replacement keeps its place). Written under {@code changes}. */
-    private volatile List<Replica> replicas = List.of();
+    /** Guards writes of {@link #members} and the publication of pickers; held for microseconds only. */
+    private final Object state = new Object();
+    private final RestartBackoff backoff;
+    private final ScheduledExecutorService healer;
+    private volatile Consumer<Replica> onLeave = replica -> {};
+    /** In the order replicas were added; a replacement keeps its place. */
+    private volatile List<Member> members = List.of();
 
     public ReplicaPool(ReplicaRuntime runtime, RoutingStrategy strategy, int capacity) {
+        this(runtime, strategy, capacity, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    }
+
+    /** @param backoffBase wait after the first failed replacement; doubles per failure up to {@code backoffMax} */
+    public ReplicaPool(ReplicaRuntime runtime, RoutingStrategy strategy, int capacity, Duration backoffBase,
+            Duration backoffMax) {
         this.runtime = runtime;
         this.strategy = new AtomicReference<>(strategy);
         this.capacity = capacity;
+        this.backoff = new RestartBackoff(backoffBase, backoffMax, Duration.ofSeconds(10), System::nanoTime);
+        this.healer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "healer");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    /** Adopts what the runtime already runs, then starts replicas until there are {@code target}. */
+    /** Adopts what the runtime already runs, restarts what died meanwhile, then fills the pool to {@code target}. */
     public void bootstrap(int target) throws PoolException {
         changes.lock();
         try {
-            List<Replica> adopted = call(runtime::adopt);
+            Adoption adoption = call(runtime::adopt);
+            List<Member> adopted = new ArrayList<>();
+            adoption.running().forEach(r -> adopted.add(Member.up(r.replica(), r.spec())));
+            adoption.dead().forEach(spec -> adopted.add(new Member(spec, null, Health.DOWN)));
+            adopted.sort(Comparator.comparingInt(m -> m.spec().id()));
             if (!adopted.isEmpty()) {
-                log.info("adopted {} running replicas: {}", adopted.size(), adopted.stream().map(Replica::name).toList());
+                log.info("adopted {} running replicas {}; {} to start again {}", adoption.running().size(),
+                        adoption.running().stream().map(r -> r.spec().name()).toList(), adoption.dead().size(),
+                        adoption.dead().stream().map(ReplicaSpec::name).toList());
             }
-            replicas = List.copyOf(adopted);
-            publish();
+            update(current -> adopted);
             int missing = target - adopted.size();
             if (missing > 0 && runtime.canSpawn()) {
                 addLocked(missing, List.of());
@@ -65,16 +100,24 @@ public final class ReplicaPool implements AutoCloseable {
         } finally {
             changes.unlock();
         }
+        if (members.stream().anyMatch(m -> m.health() == Health.DOWN)) {
+            healer.execute(this::healOnce);
+        }
     }
 
-    /** Replica names in the order they were added. */
+    /** Replica names in the order they were added (including any being replaced right now). */
     public List<String> names() {
-        return replicas.stream().map(Replica::name).toList();
+        return members.stream().map(Member::name).toList();
     }
 
-    /** The current live replicas (immutable). */
+    /** The replicas taking traffic now (immutable). */
     public List<Replica> replicas() {
-        return replicas;
+        return members.stream().filter(m -> m.health() == Health.UP).map(Member::replica).toList();
+    }
+
+    /** The instances health checking should probe: in the ring, or suspected and waiting to be cleared. */
+    public List<Replica> watched() {
+        return members.stream().filter(m -> m.health() != Health.DOWN).map(Member::replica).toList();
     }
 
     /** How the data path reads the current picker: never blocks. */
@@ -86,16 +129,59 @@ public final class ReplicaPool implements AutoCloseable {
         return strategy.get();
     }
 
+    /** Told about every replica instance that leaves the ring for good (so the data path can drop it). */
+    public void onLeave(Consumer<Replica> listener) {
+        this.onLeave = listener;
+    }
+
     /** Routes with {@code next} from now on; in-flight requests finish with the picker they had. */
     public void useStrategy(RoutingStrategy next) {
-        changes.lock();
-        try {
+        synchronized (state) {
             strategy.set(next);
             publish();
-        } finally {
-            changes.unlock();
         }
     }
+
+    // ---------------------------------------------------------------- health transitions (fast, never wait)
+
+    /** Takes {@code instance} out of the ring until {@link #clearSuspect} (a failed heartbeat or forward). */
+    public void markSuspect(Replica instance) {
+        if (transition(instance, Health.UP, Health.SUSPECT)) {
+            log.warn("{} is suspect: out of the ring until a heartbeat answers", instance.name());
+        }
+    }
+
+    /** Puts a suspected instance back into the ring (its heartbeat answered again). */
+    public void clearSuspect(Replica instance) {
+        if (transition(instance, Health.SUSPECT, Health.UP)) {
+            log.info("{} answers again: back in the ring", instance.name());
+        }
+    }
+
+    /** Declares {@code instance} dead: out of the ring, and replaced with the same name and id. */
+    public void markDown(Replica instance) {
+        boolean changed = transition(instance, Health.UP, Health.DOWN) || transition(instance, Health.SUSPECT, Health.DOWN);
+        if (changed) {
+            log.warn("{} is dead: replacing it", instance.name());
+            backoff.died(instance.name());
+            onLeave.accept(instance);
+            healer.execute(this::healOnce);
+        }
+    }
+
+    private boolean transition(Replica instance, Health from, Health to) {
+        boolean[] changed = {false};
+        update(current -> current.stream().map(m -> {
+            if (m.runs(instance) && m.health() == from) {
+                changed[0] = true;
+                return m.with(to);
+            }
+            return m;
+        }).toList());
+        return changed[0];
+    }
+
+    // ---------------------------------------------------------------- membership changes (serialized)
 
     /**
      * Starts {@code n} replicas, the first ones named {@code hostnames} (valid, distinct names; at most {@code n}),
@@ -104,13 +190,9 @@ public final class ReplicaPool implements AutoCloseable {
     public List<String> add(int n, List<String> hostnames) throws PoolException {
         changes.lock();
         try {
-            requireSpawning();
-            call(() -> {
-                runtime.checkAvailable();
-                return null;
-            });
-            if (replicas.size() + n > capacity) {
-                throw new PoolException(Reason.INVALID, "Cannot add " + n + " replicas to " + replicas.size()
+            requireReachableSpawningRuntime();
+            if (members.size() + n > capacity) {
+                throw new PoolException(Reason.INVALID, "Cannot add " + n + " replicas to " + members.size()
                         + ": at most " + capacity + " fit the ring");
             }
             Identities identities = new Identities(specs());
@@ -133,34 +215,32 @@ public final class ReplicaPool implements AutoCloseable {
     public List<String> remove(int n, List<String> hostnames) throws PoolException {
         changes.lock();
         try {
-            requireSpawning();
-            call(() -> {
-                runtime.checkAvailable();
-                return null;
-            });
-            if (n > replicas.size()) {
+            requireReachableSpawningRuntime();
+            List<Member> current = members;
+            if (n > current.size()) {
                 throw new PoolException(Reason.INVALID,
-                        "Cannot remove " + n + " replicas: only " + replicas.size() + " exist");
+                        "Cannot remove " + n + " replicas: only " + current.size() + " exist");
             }
-            List<Replica> victims = new ArrayList<>();
-            Set<String> named = new HashSet<>();
+            Set<String> victims = new HashSet<>();
             for (String name : hostnames) {
-                Replica replica = find(name);
-                if (replica == null) {
+                Member member = find(current, name);
+                if (member == null) {
                     throw new PoolException(Reason.INVALID, "Hostname '" + name + "' is not a replica");
                 }
-                victims.add(replica);
-                named.add(replica.name());
+                victims.add(member.name());
             }
-            List<Replica> rest = replicas.stream().filter(r -> !named.contains(r.name())).toList();
-            for (int i = rest.size() - 1; victims.size() < n; i--) {
-                victims.add(rest.get(i));
+            for (int i = current.size() - 1; victims.size() < n; i--) {
+                victims.add(current.get(i).name());
             }
-            List<Replica> kept = replicas.stream().filter(r -> !victims.contains(r)).toList();
-            replicas = kept;
-            publish(); // out of the ring first, so no new request reaches a replica that is being stopped
-            stopAll(victims);
-            log.info("removed {}; pool is now {}", victims.stream().map(Replica::name).toList(), names());
+            // Out of the ring first, so no new request reaches a replica that is being stopped.
+            update(list -> list.stream().filter(m -> !victims.contains(m.name())).toList());
+            List<Replica> stopped = current.stream()
+                    .filter(m -> victims.contains(m.name()) && m.replica() != null)
+                    .map(Member::replica).toList();
+            stopAll(stopped);
+            stopped.forEach(onLeave);
+            victims.forEach(backoff::forget);
+            log.info("removed {}; pool is now {}", victims, names());
             return names();
         } finally {
             changes.unlock();
@@ -170,11 +250,96 @@ public final class ReplicaPool implements AutoCloseable {
     private void addLocked(int n, List<String> hostnames) throws PoolException {
         List<ReplicaSpec> specs = new Identities(specs()).allocate(hostnames, n);
         List<Replica> started = startAll(specs);
-        List<Replica> next = new ArrayList<>(replicas);
-        next.addAll(started);
-        replicas = List.copyOf(next);
-        publish();
-        log.info("added {}; pool is now {}", started.stream().map(Replica::name).toList(), names());
+        List<Member> joined = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            joined.add(Member.up(started.get(i), specs.get(i)));
+        }
+        update(current -> {
+            List<Member> next = new ArrayList<>(current);
+            next.addAll(joined);
+            return next;
+        });
+        log.info("added {}; pool is now {}", specs.stream().map(ReplicaSpec::name).toList(), names());
+    }
+
+    // ---------------------------------------------------------------- healing
+
+    /** Replaces every dead member whose backoff has passed; schedules itself again for the ones still waiting. */
+    private void healOnce() {
+        changes.lock();
+        try {
+            List<Member> due = new ArrayList<>();
+            long nextWait = Long.MAX_VALUE;
+            for (Member member : members) {
+                if (member.health() == Health.DOWN) {
+                    long wait = backoff.waitNanos(member.name());
+                    if (wait == 0) {
+                        due.add(member);
+                    } else {
+                        nextWait = Math.min(nextWait, wait);
+                    }
+                }
+            }
+            if (!due.isEmpty()) {
+                replace(due);
+                nextWait = members.stream().filter(m -> m.health() == Health.DOWN)
+                        .mapToLong(m -> backoff.waitNanos(m.name())).min().orElse(Long.MAX_VALUE);
+            }
+            if (nextWait != Long.MAX_VALUE) {
+                healer.schedule(this::healOnce, Math.max(nextWait, 1), TimeUnit.NANOSECONDS);
+            }
+        } catch (RuntimeException e) {
+            log.error("healing failed; retrying in 1 s", e);
+            healer.schedule(this::healOnce, 1, TimeUnit.SECONDS);
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /** Starts a new instance for each dead member, in parallel; each that comes up takes its member's place. */
+    private void replace(List<Member> dead) {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Member member : dead) {
+                executor.submit(() -> {
+                    replaceOne(member);
+                    return null;
+                });
+            }
+        }
+    }
+
+    private void replaceOne(Member member) {
+        String name = member.name();
+        long began = System.nanoTime();
+        try {
+            if (member.replica() != null) {
+                runtime.stop(member.replica()); // the dead container holds the name
+            }
+            Replica fresh = runtime.start(member.spec());
+            backoff.started(name);
+            update(current -> current.stream()
+                    .map(m -> m.name().equals(name) && m.health() == Health.DOWN ? Member.up(fresh, m.spec()) : m)
+                    .toList());
+            log.info("replaced {} in {} ms", name, (System.nanoTime() - began) / 1_000_000);
+        } catch (Exception e) {
+            backoff.startFailed(name);
+            log.error("replacing {} failed (next try in {} ms): {}", name,
+                    backoff.waitNanos(name) / 1_000_000, e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Applies {@code change} to the member list and publishes a new picker, atomically with other updates. */
+    private void update(java.util.function.UnaryOperator<List<Member>> change) {
+        synchronized (state) {
+            members = List.copyOf(change.apply(members));
+            publish();
+        }
+    }
+
+    private void publish() {
+        picker.set(strategy.get().picker(replicas()));
     }
 
     /** Starts all specs in parallel; if any fails, stops the ones that came up and reports every failure. */
@@ -219,24 +384,24 @@ public final class ReplicaPool implements AutoCloseable {
         }
     }
 
-    private Replica find(String name) {
+    private static Member find(List<Member> list, String name) {
         String key = Identities.key(name);
-        return replicas.stream().filter(r -> Identities.key(r.name()).equals(key)).findFirst().orElse(null);
+        return list.stream().filter(m -> Identities.key(m.name()).equals(key)).findFirst().orElse(null);
     }
 
     private List<ReplicaSpec> specs() {
-        return replicas.stream().map(r -> ReplicaSpec.of(r.name(), r.id())).toList();
+        return members.stream().map(Member::spec).toList();
     }
 
-    private void requireSpawning() throws PoolException {
+    private void requireReachableSpawningRuntime() throws PoolException {
         if (!runtime.canSpawn()) {
             throw new PoolException(Reason.NOT_SUPPORTED,
                     "This balancer fronts fixed backends (LB_RUNTIME=static) and cannot add or remove replicas");
         }
-    }
-
-    private void publish() {
-        picker.set(strategy.get().picker(replicas));
+        call(() -> {
+            runtime.checkAvailable();
+            return null;
+        });
     }
 
     private static <T> T call(RuntimeCall<T> action) throws PoolException {
@@ -252,8 +417,10 @@ public final class ReplicaPool implements AutoCloseable {
         T run() throws RuntimeUnavailableException;
     }
 
+    /** Stops healing and closes the runtime (which decides whether its replicas outlive the balancer). */
     @Override
     public void close() {
+        healer.shutdownNow();
         runtime.close();
     }
 }

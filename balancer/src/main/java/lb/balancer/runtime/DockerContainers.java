@@ -119,6 +119,23 @@ final class DockerContainers implements AutoCloseable {
         return ip == null || ip.isEmpty() ? null : ip;
     }
 
+    /** The spec a container was made from: identity from its labels, experiment knobs from its environment. */
+    ReplicaSpec specOf(InspectContainerResponse container) {
+        Map<String, String> labels = container.getConfig().getLabels();
+        Map<String, String> env = new LinkedHashMap<>();
+        String[] entries = container.getConfig().getEnv();
+        for (String entry : entries == null ? new String[0] : entries) {
+            int eq = entry.indexOf('=');
+            String key = eq < 0 ? entry : entry.substring(0, eq);
+            // Only the replica's own knobs: the image's ENV (PATH, JAVA_HOME) and what the runtime sets come back anyway.
+            if (key.startsWith("SERVER_") && !key.equals("SERVER_ID") && !key.equals("SERVER_REGION")) {
+                env.put(key, eq < 0 ? "" : entry.substring(eq + 1));
+            }
+        }
+        return new ReplicaSpec(labels.get(HOSTNAME), Integer.parseInt(labels.get(SERVER_ID)),
+                labels.getOrDefault(REGION, "default"), env);
+    }
+
     /** All containers of this pool, running or not. */
     List<Container> listPool() {
         return docker.listContainersCmd().withShowAll(true)

@@ -52,38 +52,31 @@ public final class DockerRuntime implements ReplicaRuntime {
     }
 
     @Override
-    public List<Replica> adopt() throws RuntimeUnavailableException {
+    public Adoption adopt() throws RuntimeUnavailableException {
         return call(() -> {
             containers.ensureNetwork();
-            List<Replica> running = new ArrayList<>();
+            List<Adoption.Running> running = new ArrayList<>();
+            List<ReplicaSpec> dead = new ArrayList<>();
             for (Container container : containers.listPool()) {
-                Replica replica = adoptable(container);
-                if (replica == null) {
-                    log.info("removing stopped replica container {} ({})", name(container), container.getStatus());
-                    containers.remove(container.getId());
+                InspectContainerResponse inspected = containers.inspect(container.getId());
+                ReplicaSpec spec = containers.specOf(inspected);
+                String address = containers.addressOf(inspected);
+                if ("running".equals(container.getState()) && address != null) {
+                    containerIds.put(spec.name(), container.getId());
+                    running.add(new Adoption.Running(spec, new Replica(spec.name(), spec.id(), address,
+                            DockerContainers.REPLICA_PORT, spec.region())));
                 } else {
-                    containerIds.put(replica.name(), container.getId());
-                    running.add(replica);
+                    log.info("replica {} died while the balancer was away ({}); it will be started again",
+                            spec.name(), container.getStatus());
+                    containers.remove(container.getId());
+                    dead.add(spec);
                 }
             }
             // Ids are handed out in the order replicas are added, so this restores the /rep order.
-            running.sort(Comparator.comparingInt(Replica::id));
-            return running;
+            running.sort(Comparator.comparingInt(r -> r.spec().id()));
+            dead.sort(Comparator.comparingInt(ReplicaSpec::id));
+            return new Adoption(running, dead);
         });
-    }
-
-    private Replica adoptable(Container container) {
-        Map<String, String> labels = container.getLabels();
-        if (!"running".equals(container.getState())) {
-            return null;
-        }
-        InspectContainerResponse inspected = containers.inspect(container.getId());
-        String address = containers.addressOf(inspected);
-        if (address == null) {
-            return null;
-        }
-        return new Replica(labels.get(DockerContainers.HOSTNAME), Integer.parseInt(labels.get(DockerContainers.SERVER_ID)),
-                address, DockerContainers.REPLICA_PORT, labels.getOrDefault(DockerContainers.REGION, "default"));
     }
 
     @Override
@@ -173,10 +166,6 @@ public final class DockerRuntime implements ReplicaRuntime {
         } catch (RuntimeException e) {
             throw new RuntimeUnavailableException("Docker daemon unreachable: " + e.getMessage(), e);
         }
-    }
-
-    private static String name(Container container) {
-        return container.getLabels().getOrDefault(DockerContainers.HOSTNAME, shortId(container.getId()));
     }
 
     private static String shortId(String containerId) {

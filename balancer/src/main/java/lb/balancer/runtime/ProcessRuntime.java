@@ -60,8 +60,8 @@ public final class ProcessRuntime implements ReplicaRuntime {
     }
 
     @Override
-    public List<Replica> adopt() {
-        return List.of();
+    public Adoption adopt() {
+        return Adoption.of(List.of());
     }
 
     @Override

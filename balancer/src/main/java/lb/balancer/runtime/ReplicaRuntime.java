@@ -1,6 +1,5 @@
 package lb.balancer.runtime;
 
-import java.util.List;
 import lb.balancer.membership.ReplicaSpec;
 import lb.balancer.routing.Replica;
 
@@ -20,9 +19,10 @@ public interface ReplicaRuntime extends AutoCloseable {
 
     /**
      * The replicas this runtime already has, for adoption at start-up (containers carrying this pool's labels; the
-     * fixed backends). Replicas that are not running are cleaned up and left out.
+     * fixed backends), and the ones of this pool that died while the balancer was away (cleaned up, to be started
+     * again from their specs).
      */
-    List<Replica> adopt() throws RuntimeUnavailableException;
+    Adoption adopt() throws RuntimeUnavailableException;
 
     /**
      * Starts a replica from {@code spec} and returns once it answers {@code /heartbeat}. On failure nothing is

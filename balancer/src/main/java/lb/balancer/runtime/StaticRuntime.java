@@ -30,13 +30,13 @@ public final class StaticRuntime implements ReplicaRuntime {
     }
 
     @Override
-    public List<Replica> adopt() {
+    public Adoption adopt() {
         List<Replica> replicas = new ArrayList<>();
         for (int i = 0; i < backends.size(); i++) {
             URI uri = backends.get(i);
             replicas.add(new Replica("Server" + (i + 1), i + 1, uri.getHost(), uri.getPort(), "default"));
         }
-        return replicas;
+        return Adoption.of(replicas);
     }
 
     @Override

@@ -1,28 +1,62 @@
 package lb.balancer.membership;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import lb.balancer.routing.Replica;
+import lb.balancer.runtime.Adoption;
 import lb.balancer.runtime.ReplicaRuntime;
 import lb.balancer.runtime.ReplicaStartException;
 import lb.balancer.runtime.RuntimeUnavailableException;
 
-/** An in-memory runtime: records what runs, fails starts of chosen names, and can play "daemon down". */
+/**
+ * An in-memory runtime: records what runs, fails starts of chosen names, and can play "daemon down". In serving
+ * mode each replica is a real in-process HTTP server on a loopback port (answering {@code /home} and
+ * {@code /heartbeat}), so health checks and forwarding can be tested without Docker; {@link #kill} stops one behind
+ * the pool's back, like {@code docker kill}.
+ */
 public final class FakeRuntime implements ReplicaRuntime {
 
+    private final boolean serving;
+    private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Set<String> failingNames = ConcurrentHashMap.newKeySet();
     private final List<Replica> adoptable = new ArrayList<>();
+    private final List<ReplicaSpec> deadForAdoption = new ArrayList<>();
+    private final AtomicInteger starts = new AtomicInteger();
     private volatile boolean available = true;
+
+    public FakeRuntime() {
+        this(false);
+    }
+
+    public FakeRuntime(boolean serving) {
+        this.serving = serving;
+    }
 
     public Set<String> running() {
         return Set.copyOf(running);
     }
 
+    public int starts() {
+        return starts.get();
+    }
+
     public void failStartsOf(String name) {
         failingNames.add(name);
+    }
+
+    public void healStartsOf(String name) {
+        failingNames.remove(name);
     }
 
     public void setAvailable(boolean available) {
@@ -32,6 +66,19 @@ public final class FakeRuntime implements ReplicaRuntime {
     public void offerForAdoption(Replica replica) {
         adoptable.add(replica);
         running.add(replica.name());
+    }
+
+    public void offerDeadForAdoption(ReplicaSpec spec) {
+        deadForAdoption.add(spec);
+    }
+
+    /** Stops a replica without telling anyone (its process died). */
+    public void kill(String name) {
+        running.remove(name);
+        HttpServer server = servers.remove(name);
+        if (server != null) {
+            server.stop(0);
+        }
     }
 
     @Override
@@ -47,29 +94,56 @@ public final class FakeRuntime implements ReplicaRuntime {
     }
 
     @Override
-    public List<Replica> adopt() throws RuntimeUnavailableException {
+    public Adoption adopt() throws RuntimeUnavailableException {
         checkAvailable();
-        return List.copyOf(adoptable);
+        List<Adoption.Running> alive = Adoption.of(adoptable).running();
+        return new Adoption(alive, deadForAdoption);
     }
 
     @Override
     public Replica start(ReplicaSpec spec) throws ReplicaStartException, RuntimeUnavailableException {
         checkAvailable();
+        starts.incrementAndGet();
         if (failingNames.contains(spec.name())) {
             throw new ReplicaStartException("replica " + spec.name() + " failed to start: exit code 1");
         }
+        int port = serving ? serve(spec) : 10_000 + spec.id();
         running.add(spec.name());
-        return new Replica(spec.name(), spec.id(), "127.0.0.1", 10_000 + spec.id(), spec.region());
+        return new Replica(spec.name(), spec.id(), "127.0.0.1", port, spec.region());
+    }
+
+    private int serve(ReplicaSpec spec) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            byte[] home = ("{\"message\": \"Hello from Server: " + spec.id() + "\", \"status\": \"successful\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            server.createContext("/home", exchange -> {
+                exchange.sendResponseHeaders(200, home.length);
+                exchange.getResponseBody().write(home);
+                exchange.close();
+            });
+            server.createContext("/heartbeat", exchange -> {
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+            server.start();
+            servers.put(spec.name(), server);
+            return server.getAddress().getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
     public void stop(Replica replica) throws RuntimeUnavailableException {
         checkAvailable();
-        running.remove(replica.name());
+        kill(replica.name());
     }
 
     @Override
     public void close() {
+        List.copyOf(servers.keySet()).forEach(this::kill);
         running.clear();
     }
 }

@@ -1,0 +1,122 @@
+package lb.balancer.health;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import lb.balancer.config.BalancerConfig.HealthSettings;
+import lb.balancer.membership.ReplicaPool;
+import lb.balancer.routing.ForwardListener;
+import lb.balancer.routing.Replica;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches replicas two ways and tells the pool.
+ *
+ * <ul>
+ *   <li><b>Active:</b> every {@code interval}, {@code GET /heartbeat} to each watched replica with a
+ *       {@code timeout}. The first failure makes it suspect (out of the ring at once); {@code failures} in a row make
+ *       it dead (replaced); a good answer clears a suspect. A hung replica (e.g. {@code docker pause}) fails by
+ *       timeout like a dead one.</li>
+ *   <li><b>Passive:</b> as the data path's {@link ForwardListener}, a connection failure or timeout while forwarding
+ *       makes the replica suspect at once, without waiting for the next heartbeat.</li>
+ * </ul>
+ *
+ * <p>At most one heartbeat per replica is in flight, so a hung replica does not pile up probes. Listener calls come
+ * from the data path's event loops: they only hand the work to this monitor's thread.
+ */
+public final class HealthMonitor implements ForwardListener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+
+    private final ReplicaPool pool;
+    private final HealthSettings settings;
+    private final HttpClient client;
+    private final ScheduledExecutorService scheduler;
+    private final Map<Replica, Integer> failures = new ConcurrentHashMap<>();
+    private final Set<Replica> probing = ConcurrentHashMap.newKeySet();
+
+    public HealthMonitor(ReplicaPool pool, HealthSettings settings) {
+        this.pool = pool;
+        this.settings = settings;
+        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "health");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public void start() {
+        long interval = settings.interval().toNanos();
+        scheduler.scheduleWithFixedDelay(this::probeAll, interval, interval, TimeUnit.NANOSECONDS);
+        log.info("health checks every {} ms, timeout {} ms, dead after {} failures",
+                settings.interval().toMillis(), settings.timeout().toMillis(), settings.failures());
+    }
+
+    private void probeAll() {
+        for (Replica replica : pool.watched()) {
+            if (probing.add(replica)) {
+                probe(replica);
+            }
+        }
+        failures.keySet().retainAll(Set.copyOf(pool.watched()));
+    }
+
+    private void probe(Replica replica) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(replica.baseUri() + "/heartbeat"))
+                .timeout(settings.timeout()).build();
+        client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .whenComplete((response, error) -> {
+                    probing.remove(replica);
+                    boolean healthy = error == null && response.statusCode() == 200;
+                    scheduler.execute(() -> record(replica, healthy, error == null
+                            ? "status " + response.statusCode() : error.getClass().getSimpleName()));
+                });
+    }
+
+    private void record(Replica replica, boolean healthy, String detail) {
+        if (healthy) {
+            if (failures.remove(replica) != null) {
+                pool.clearSuspect(replica);
+            }
+            return;
+        }
+        int count = failures.merge(replica, 1, Integer::sum);
+        log.debug("heartbeat of {} failed ({}), {} in a row", replica.name(), detail, count);
+        if (count >= settings.failures()) {
+            failures.remove(replica);
+            pool.markDown(replica);
+        } else {
+            pool.markSuspect(replica);
+        }
+    }
+
+    @Override
+    public void started(Replica replica) {
+        // nothing to do: only failures matter for health
+    }
+
+    @Override
+    public void finished(Replica replica, long nanos, Outcome outcome) {
+        if (outcome != Outcome.RESPONDED) {
+            scheduler.execute(() -> {
+                failures.putIfAbsent(replica, 0); // a good heartbeat then clears the suspicion
+                pool.markSuspect(replica);
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
