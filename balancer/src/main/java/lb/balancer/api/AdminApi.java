@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import lb.balancer.membership.PoolException;
 import lb.balancer.membership.ReplicaPool;
+import lb.balancer.routing.RoutingStrategy;
+import lb.balancer.routing.Strategies;
+import lb.balancer.routing.StrategyContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class AdminApi implements AutoCloseable {
 
     /** The paths the front door hands to this API instead of forwarding to replicas. */
-    public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm");
+    public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm", "/status", "/strategy");
 
     static final String TOO_MANY_TO_ADD = "Length of hostname list is more than newly added instances";
     static final String TOO_MANY_TO_REMOVE = "Length of hostname list is more than removable instances";
@@ -30,19 +33,31 @@ public final class AdminApi implements AutoCloseable {
 
     private final ReplicaPool pool;
     private final int maxReplicas;
+    /** What new strategies are built with; null when switching at run time is not wired (PUT is refused). */
+    private final StrategyContext strategies;
     private final Javalin app;
 
+    /** An API whose {@code PUT /strategy} is refused with 409 (no {@link StrategyContext} to build strategies). */
     public AdminApi(ReplicaPool pool, int maxReplicas) {
+        this(pool, maxReplicas, null);
+    }
+
+    /** @param strategies the ring settings, stats and randomness that {@code PUT /strategy} builds strategies with */
+    public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies) {
         this.pool = pool;
         this.maxReplicas = maxReplicas;
+        this.strategies = strategies;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.concurrency.useVirtualThreads = true;
             config.http.prefer405over404 = true;
             config.http.maxRequestSize = 64 * 1024;
             config.routes.get("/rep", this::replicas);
+            config.routes.get("/status", this::status);
             config.routes.post("/add", this::add);
             config.routes.delete("/rm", this::remove);
+            config.routes.get("/strategy", this::strategy);
+            config.routes.put("/strategy", this::switchStrategy);
             config.routes.exception(ApiError.class, (error, ctx) -> fail(ctx, error.status(), error.getMessage()));
             config.routes.error(404, ctx -> fail(ctx, 404, "'" + ctx.path() + "' is not an admin endpoint"));
             config.routes.error(405, ctx -> fail(ctx, 405, "Method " + ctx.method() + " is not allowed on " + ctx.path()));
@@ -59,6 +74,14 @@ public final class AdminApi implements AutoCloseable {
         succeed(ctx, pool.names());
     }
 
+    /** Which replicas take traffic right now and why not the others: the insight {@code /rep} does not give. */
+    private void status(Context ctx) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("strategy", pool.strategy().name());
+        message.put("replicas", pool.status());
+        ctx.status(200).contentType("application/json").result(JsonText.success(message));
+    }
+
     private void add(Context ctx) {
         ChangeRequest request = ChangeRequest.parse(ctx.body(), maxReplicas, TOO_MANY_TO_ADD);
         log.info("add n={} hostnames={}", request.n(), request.hostnames());
@@ -69,6 +92,28 @@ public final class AdminApi implements AutoCloseable {
         ChangeRequest request = ChangeRequest.parse(ctx.body(), maxReplicas, TOO_MANY_TO_REMOVE);
         log.info("rm n={} hostnames={}", request.n(), request.hostnames());
         succeed(ctx, change(() -> pool.remove(request.n(), request.hostnames())));
+    }
+
+    private void strategy(Context ctx) {
+        ctx.status(200).contentType("application/json")
+                .result(JsonText.success(StrategyRequest.describe(pool.strategy())));
+    }
+
+    /** Builds the requested strategy first, so a refused request changes nothing. */
+    private void switchStrategy(Context ctx) {
+        if (strategies == null) {
+            throw new ApiError(409, "Switching strategies at run time is not enabled on this balancer");
+        }
+        StrategyRequest request = StrategyRequest.parse(ctx.body());
+        RoutingStrategy next;
+        try {
+            next = Strategies.create(request.name(), request.params(), strategies);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+        pool.useStrategy(next);
+        log.info("strategy is now {} {}", next.name(), next.params());
+        strategy(ctx);
     }
 
     private static List<String> change(PoolChange change) {

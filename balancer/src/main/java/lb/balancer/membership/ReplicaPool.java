@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -118,6 +121,25 @@ public final class ReplicaPool implements AutoCloseable {
     /** The instances health checking should probe: in the ring, or suspected and waiting to be cleared. */
     public List<Replica> watched() {
         return members.stream().filter(m -> m.health() != Health.DOWN).map(Member::replica).toList();
+    }
+
+    /**
+     * Every member with its health, in {@code /rep} order, for {@code GET /status}: {@code name}, {@code id},
+     * {@code health} ({@code up}, {@code suspect}, {@code down}), {@code address} (absent while there is no
+     * instance) and {@code region}.
+     */
+    public List<Map<String, Object>> status() {
+        return members.stream().map(m -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", m.name());
+            row.put("id", m.spec().id());
+            row.put("health", m.health().name().toLowerCase(Locale.ROOT));
+            if (m.replica() != null) {
+                row.put("address", m.replica().host() + ":" + m.replica().port());
+            }
+            row.put("region", m.spec().region());
+            return row;
+        }).toList();
     }
 
     /** How the data path reads the current picker: never blocks. */

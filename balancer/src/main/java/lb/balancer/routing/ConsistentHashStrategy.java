@@ -28,18 +28,17 @@ public final class ConsistentHashStrategy implements RoutingStrategy {
 
     @Override
     public Picker picker(List<Replica> live) {
-        Replica[] byId = new Replica[MAX_ID + 1];
+        Pick.Routed[] byId = new Pick.Routed[MAX_ID + 1]; // precomputed answers: a pick allocates nothing
         for (Replica replica : live) {
-            byId[replica.id()] = replica;
+            byId[replica.id()] = new Pick.Routed(replica);
         }
         HashRing ring = HashRing.of(ringConfig, live.stream().map(Replica::id).toList());
+        Pick none = live.isEmpty() ? Candidates.NONE_AVAILABLE : Candidates.NONE_LEFT;
         return request -> {
             int id = request.excludedIds() == 0
                     ? ring.serverFor(request.key())
                     : ring.nextServerAfter(request.key(), request.excludedIds());
-            return id == HashRing.NO_SERVER
-                    ? new Pick.NoReplica(live.isEmpty() ? "No replicas available" : "No replica left to try")
-                    : new Pick.Routed(byId[id]);
+            return id == HashRing.NO_SERVER ? none : byId[id];
         };
     }
 }

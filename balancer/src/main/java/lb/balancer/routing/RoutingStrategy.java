@@ -1,6 +1,7 @@
 package lb.balancer.routing;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A routing policy: turns one membership snapshot into a {@link Picker}. Strategies pick; they never health-check,
@@ -15,4 +16,12 @@ public interface RoutingStrategy {
 
     /** A picker over exactly {@code live} (in the order replicas were added); an empty list is allowed. */
     Picker picker(List<Replica> live);
+
+    /**
+     * The tunable settings this strategy was built with, by parameter name in a stable order (e.g. {@code c} for
+     * bounded-hash), as {@code GET /strategy} shows them; empty when it has none.
+     */
+    default Map<String, Number> params() {
+        return Map.of();
+    }
 }

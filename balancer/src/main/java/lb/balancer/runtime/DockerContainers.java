@@ -3,6 +3,7 @@ package lb.balancer.runtime;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
@@ -142,12 +143,17 @@ final class DockerContainers implements AutoCloseable {
                 .withLabelFilter(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool())).exec();
     }
 
-    /** SIGTERM, a grace period for in-flight requests, then removal. Missing containers are fine. */
+    /**
+     * SIGTERM, a grace period for in-flight requests, then removal. Missing or already stopped containers are fine;
+     * one that cannot be stopped (e.g. paused, hung) is removed by force.
+     */
     void stopAndRemove(String containerId) {
         try {
             docker.stopContainerCmd(containerId).withTimeout(STOP_GRACE_SECONDS).exec();
         } catch (NotModifiedException | NotFoundException alreadyStopped) {
             // nothing to stop
+        } catch (DockerException refused) {
+            // e.g. 409 for a paused container: the forced removal below kills it
         }
         remove(containerId);
     }

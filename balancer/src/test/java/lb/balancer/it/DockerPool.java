@@ -79,8 +79,34 @@ final class DockerPool implements AutoCloseable {
                 .withLabelFilter(Map.of("lb.managed-by", "lb-balancer", "lb.pool", pool)).exec();
     }
 
+    /**
+     * The balancer's base URI on the host. Read from Docker each time: a killed and restarted balancer container
+     * gets a new host port.
+     */
+    String baseUri() {
+        var bindings = docker.inspectContainerCmd(balancer.getContainerId()).exec()
+                .getNetworkSettings().getPorts().getBindings();
+        var binding = bindings.get(com.github.dockerjava.api.model.ExposedPort.tcp(5000));
+        if (binding == null || binding.length == 0) {
+            throw new IllegalStateException("balancer port 5000 is not published (is the container running?)");
+        }
+        return "http://" + balancer.getHost() + ":" + binding[0].getHostPortSpec();
+    }
+
+    DockerClient docker() {
+        return docker;
+    }
+
+    /** The id of the running container of replica {@code name}. */
+    String containerIdOf(String name) {
+        return poolContainers().stream()
+                .filter(c -> name.equals(c.getLabels().get("lb.hostname")) && "running".equals(c.getState()))
+                .map(Container::getId).findFirst()
+                .orElseThrow(() -> new AssertionError("no running container for " + name));
+    }
+
     HttpResponse<String> send(String method, String path, String body) throws Exception {
-        URI uri = URI.create("http://" + balancer.getHost() + ":" + balancer.getMappedPort(5000) + path);
+        URI uri = URI.create(baseUri() + path);
         HttpRequest.BodyPublisher publisher = body == null
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body);

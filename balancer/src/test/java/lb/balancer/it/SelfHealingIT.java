@@ -1,0 +1,343 @@
+package lb.balancer.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Self-healing with real containers: replicas killed under load, two at once, paused, removed while being replaced,
+ * and the balancer itself killed and restarted. Detection and recovery times are measured and printed (the goals
+ * are reported from these numbers; the assertions only bound liveness generously).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SelfHealingIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration LIVENESS = Duration.ofSeconds(30);
+
+    private static DockerPool docker;
+    private static final List<Long> detectionMillis = Collections.synchronizedList(new ArrayList<>());
+    private static final List<Long> servingMillis = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeAll
+    static void startBalancer() {
+        docker = new DockerPool(Map.of());
+        docker.start();
+    }
+
+    @AfterAll
+    static void report() {
+        if (!detectionMillis.isEmpty()) {
+            System.out.println("[self-healing] kills=" + detectionMillis.size()
+                    + " detection ms " + summary(detectionMillis) + "; replacement serving ms " + summary(servingMillis));
+        }
+        if (docker != null) {
+            docker.close();
+        }
+    }
+
+    private static String summary(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return "min " + sorted.getFirst() + " / median " + sorted.get(sorted.size() / 2) + " / max " + sorted.getLast()
+                + " " + sorted;
+    }
+
+    // ------------------------------------------------------------------------------------------------ scenarios
+
+    @Test
+    @Order(1)
+    void killUnderLoadFailsNoRequestAndTheReplacementServes() throws Exception {
+        Load load = Load.start(docker.baseUri(), 10_000, 32);
+        load.awaitSent(2_000);
+        killAndMeasure("Server2");
+        Load.Result result = load.finish();
+
+        assertEquals(0, result.failed(), "failed GETs: " + result.statuses());
+        assertEquals(10_000, result.ok());
+        assertEquals(List.of("Server1", "Server2", "Server3"), names());
+    }
+
+    @Test
+    @Order(2)
+    void repeatedKillsAreEachHealed() throws Exception {
+        for (String victim : List.of("Server1", "Server3", "Server2", "Server1", "Server3")) {
+            Load load = Load.start(docker.baseUri(), 1_500, 8);
+            load.awaitSent(300);
+            killAndMeasure(victim);
+            Load.Result result = load.finish();
+            assertEquals(0, result.failed(), "failed GETs after killing " + victim + ": " + result.statuses());
+        }
+        assertEquals(List.of("Server1", "Server2", "Server3"), names());
+    }
+
+    @Test
+    @Order(3)
+    void twoOfThreeKilledAreBothReplaced() throws Exception {
+        Map<String, String> before = containerIds();
+        Load load = Load.start(docker.baseUri(), 3_000, 16);
+        load.awaitSent(500);
+        docker.docker().killContainerCmd(before.get("Server1")).exec();
+        docker.docker().killContainerCmd(before.get("Server2")).exec();
+        await(() -> allUp(3), "both replaced");
+        Load.Result result = load.finish();
+
+        assertEquals(0, result.failed(), "failed GETs: " + result.statuses());
+        Map<String, String> after = containerIds();
+        assertNotEquals(before.get("Server1"), after.get("Server1"));
+        assertNotEquals(before.get("Server2"), after.get("Server2"));
+        assertEquals(before.get("Server3"), after.get("Server3"), "the survivor is untouched");
+    }
+
+    @Test
+    @Order(4)
+    void pausedReplicaIsDetectedByTimeoutAndReplaced() throws Exception {
+        String paused = docker.containerIdOf("Server3");
+        long pausedAt = System.nanoTime();
+        docker.docker().pauseContainerCmd(paused).exec();
+
+        await(() -> !"up".equals(health("Server3")), "paused replica leaves the ring");
+        long detected = (System.nanoTime() - pausedAt) / 1_000_000;
+        await(() -> allUp(3) && !paused.equals(safeContainerId("Server3")), "paused replica replaced");
+        System.out.println("[self-healing] pause detected after " + detected + " ms");
+
+        for (int i = 0; i < 200; i++) {
+            assertEquals(200, get(docker.baseUri(), ThreadLocalRandom.current().nextInt(100_000, 1_000_000)));
+        }
+        assertFalse(docker.poolContainers().stream().anyMatch(c -> c.getId().equals(paused)), "paused one removed");
+    }
+
+    @Test
+    @Order(5)
+    void replicaRemovedWhileBeingReplacedStaysRemoved() throws Exception {
+        docker.docker().killContainerCmd(docker.containerIdOf("Server2")).exec();
+        await(() -> !"up".equals(health("Server2")), "kill detected");
+
+        HttpResponse<String> rm = docker.send("DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"Server2\"]}");
+
+        assertEquals(200, rm.statusCode(), rm.body());
+        Thread.sleep(3_000); // longer than a replacement takes: it must not come back
+        assertEquals(List.of("Server1", "Server3"), names());
+        assertEquals(java.util.Set.of("Server1", "Server3"), docker.runningReplicas());
+        assertEquals(2, docker.poolContainers().size(), "no stopped leftovers");
+    }
+
+    @Test
+    @Order(6)
+    void restartedBalancerAdoptsTheRunningReplicas() throws Exception {
+        Map<String, String> before = containerIds();
+
+        restartBalancer(() -> {});
+
+        assertEquals(List.of("Server1", "Server3"), names());
+        assertEquals(before, containerIds(), "same containers, none new");
+        assertTrue(allUp(2));
+    }
+
+    @Test
+    @Order(7)
+    void replicaKilledWhileTheBalancerIsDownIsReplacedOnRestart() throws Exception {
+        Map<String, String> before = containerIds();
+
+        restartBalancer(() -> docker.docker().killContainerCmd(before.get("Server1")).exec());
+
+        await(() -> allUp(2), "Server1 started again");
+        Map<String, String> after = containerIds();
+        assertEquals(List.of("Server1", "Server3"), names());
+        assertNotEquals(before.get("Server1"), after.get("Server1"));
+        assertEquals(before.get("Server3"), after.get("Server3"));
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    /** Kills {@code name}'s container; records when the balancer noticed and when a new container served. */
+    private static void killAndMeasure(String name) throws Exception {
+        String baseUri = docker.baseUri();
+        long key = keyServedBy(baseUri, name);
+        String old = docker.containerIdOf(name);
+        long killedAt = System.nanoTime();
+        docker.docker().killContainerCmd(old).exec();
+        await(() -> !"up".equals(health(name)), name + " leaves the ring");
+        long detected = System.nanoTime();
+        await(() -> name.equals(servedBy(baseUri, key)) && !old.equals(safeContainerId(name)), name + " replaced");
+        long serving = System.nanoTime();
+        detectionMillis.add((detected - killedAt) / 1_000_000);
+        servingMillis.add((serving - killedAt) / 1_000_000);
+    }
+
+    private static void restartBalancer(Runnable whileDown) throws Exception {
+        String id = docker.balancer.getContainerId();
+        docker.docker().killContainerCmd(id).exec();
+        whileDown.run();
+        docker.docker().startContainerCmd(id).exec();
+        await(() -> {
+            try {
+                return docker.send("GET", "/rep", null).statusCode() == 200;
+            } catch (Exception notYet) {
+                return false;
+            }
+        }, "balancer back");
+    }
+
+    private static long keyServedBy(String baseUri, String name) {
+        for (long key = 100_000; key < 200_000; key++) {
+            if (name.equals(servedBy(baseUri, key))) {
+                return key;
+            }
+        }
+        throw new AssertionError("no key routes to " + name);
+    }
+
+    private static String servedBy(String baseUri, long key) {
+        try {
+            HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(baseUri + "/home?id=" + key))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.headers().firstValue("X-Served-By").orElse(null) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static int get(String baseUri, long key) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(baseUri + "/home?id=" + key))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static List<String> names() throws Exception {
+        JsonNode replicas = JSON.readTree(docker.send("GET", "/rep", null).body()).path("message").path("replicas");
+        List<String> names = new ArrayList<>();
+        replicas.forEach(node -> names.add(node.asText()));
+        return names;
+    }
+
+    private static String health(String name) {
+        try {
+            JsonNode replicas = JSON.readTree(docker.send("GET", "/status", null).body()).path("message").path("replicas");
+            for (JsonNode replica : replicas) {
+                if (name.equals(replica.path("name").asText())) {
+                    return replica.path("health").asText();
+                }
+            }
+            return "absent";
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static boolean allUp(int expected) {
+        try {
+            JsonNode replicas = JSON.readTree(docker.send("GET", "/status", null).body()).path("message").path("replicas");
+            int up = 0;
+            for (JsonNode replica : replicas) {
+                up += "up".equals(replica.path("health").asText()) ? 1 : 0;
+            }
+            return up == expected && replicas.size() == expected;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static Map<String, String> containerIds() {
+        Map<String, String> ids = new HashMap<>();
+        docker.poolContainers().stream().filter(c -> "running".equals(c.getState()))
+                .forEach(c -> ids.put(c.getLabels().get("lb.hostname"), c.getId()));
+        return ids;
+    }
+
+    private static String safeContainerId(String name) {
+        try {
+            return docker.containerIdOf(name);
+        } catch (AssertionError notRunning) {
+            return null;
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + LIVENESS.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within " + LIVENESS.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** {@code total} GETs of {@code /home} with random keys, at most {@code concurrency} in flight. */
+    private record Load(ExecutorService executor, Future<?> driver, AtomicInteger sent, AtomicInteger ok,
+            Map<Integer, Integer> statuses) {
+
+        record Result(int ok, int failed, Map<Integer, Integer> statuses) {}
+
+        static Load start(String baseUri, int total, int concurrency) {
+            ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+            AtomicInteger sent = new AtomicInteger();
+            AtomicInteger ok = new AtomicInteger();
+            Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+            Semaphore permits = new Semaphore(concurrency);
+            Future<?> driver = executor.submit(() -> {
+                for (int i = 0; i < total; i++) {
+                    permits.acquire();
+                    sent.incrementAndGet();
+                    executor.submit(() -> {
+                        int status;
+                        try {
+                            status = get(baseUri, ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
+                        } catch (Exception e) {
+                            status = -1;
+                        } finally {
+                            permits.release();
+                        }
+                        statuses.merge(status, 1, Integer::sum);
+                        if (status == 200) {
+                            ok.incrementAndGet();
+                        }
+                    });
+                }
+                permits.acquire(concurrency); // all answered
+                return null;
+            });
+            return new Load(executor, driver, sent, ok, statuses);
+        }
+
+        void awaitSent(int count) throws InterruptedException {
+            while (sent.get() < count && !driver.isDone()) {
+                Thread.sleep(1);
+            }
+        }
+
+        Result finish() throws Exception {
+            driver.get();
+            executor.close();
+            int total = statuses.values().stream().mapToInt(Integer::intValue).sum();
+            return new Result(ok.get(), total - ok.get(), Map.copyOf(statuses));
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package lb.balancer.routing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.ToLongFunction;
+import lb.hashring.RingConfig;
+
+/**
+ * A deterministic discrete-event simulation of the data path for strategy tests: a fake clock, seeded randomness,
+ * fake latencies, and a queue of in-flight requests that end (and report to {@link ReplicaStats}, as the front door
+ * does) in time order. No threads, no sleeping, no network.
+ */
+final class Simulation {
+
+    static final long MS = 1_000_000L;
+
+    private long now = 1_000 * MS;
+    private long order;
+    private final ReplicaStats stats;
+    private final RandomSource random;
+    private final SplittableRandom jitter;
+    private final PriorityQueue<Attempt> pending = new PriorityQueue<>();
+
+    private record Attempt(long endsAt, long seq, Replica replica, long startedAt) implements Comparable<Attempt> {
+        @Override
+        public int compareTo(Attempt other) {
+            int byTime = Long.compare(endsAt, other.endsAt);
+            return byTime != 0 ? byTime : Long.compare(seq, other.seq);
+        }
+    }
+
+    Simulation(long seed) {
+        this(seed, ReplicaStats.DEFAULT_DECAY);
+    }
+
+    Simulation(long seed, Duration decay) {
+        this.stats = new ReplicaStats(() -> now, decay, ReplicaStats.DEFAULT_FAILURE_PENALTY);
+        this.random = RandomSource.seeded(seed);
+        this.jitter = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    }
+
+    ReplicaStats stats() {
+        return stats;
+    }
+
+    StrategyContext context() {
+        return new StrategyContext(RingConfig.defaults(), stats, random);
+    }
+
+    long now() {
+        return now;
+    }
+
+    /** {@code n} replicas with ids 1..n in region {@code region}. */
+    static List<Replica> replicas(int n, String region) {
+        return replicas(1, n, region);
+    }
+
+    static List<Replica> replicas(int firstId, int n, String region) {
+        List<Replica> replicas = new ArrayList<>();
+        for (int id = firstId; id < firstId + n; id++) {
+            replicas.add(new Replica("S" + id, id, "10.0.0." + id, 5000, region));
+        }
+        return replicas;
+    }
+
+    /**
+     * Routes one request now; when routed, it is in flight until {@code latency} (±10% jitter) has passed.
+     *
+     * @return the replica, or null when the picker had none
+     */
+    Replica send(Picker picker, RouteRequest request, ToLongFunction<Replica> latency) {
+        Pick pick = picker.pick(request);
+        if (!(pick instanceof Pick.Routed(Replica replica))) {
+            return null;
+        }
+        stats.started(replica);
+        long nanos = Math.round(latency.applyAsLong(replica) * (0.9 + 0.2 * jitter.nextDouble()));
+        pending.add(new Attempt(now + nanos, order++, replica, now));
+        return replica;
+    }
+
+    /** Ends, in time order, every attempt due by {@code time}; then the clock reads {@code time}. */
+    void advanceTo(long time) {
+        while (!pending.isEmpty() && pending.peek().endsAt() <= time) {
+            Attempt attempt = pending.poll();
+            now = attempt.endsAt();
+            stats.finished(attempt.replica(), attempt.endsAt() - attempt.startedAt(), ForwardListener.Outcome.RESPONDED);
+        }
+        now = Math.max(now, time);
+    }
+
+    /** Ends every attempt still in flight. */
+    void drain() {
+        while (!pending.isEmpty()) {
+            advanceTo(pending.peek().endsAt());
+        }
+    }
+
+    int inFlight() {
+        return pending.size();
+    }
+
+    /**
+     * One round of {@code requests} concurrent requests sent at the same instant, then waited for: the adaptive
+     * experiment of SPEC §6. Returns requests per replica, in {@code live} order.
+     */
+    Map<Replica, Integer> round(Picker picker, List<Replica> live, int requests, ToLongFunction<Replica> latency) {
+        Map<Replica, Integer> counts = new LinkedHashMap<>();
+        live.forEach(r -> counts.put(r, 0));
+        for (int i = 0; i < requests; i++) {
+            Replica replica = send(picker, RouteRequest.of(100_000 + jitter.nextInt(900_000), "/home"), latency);
+            counts.merge(replica, 1, Integer::sum);
+        }
+        drain();
+        return counts;
+    }
+}
