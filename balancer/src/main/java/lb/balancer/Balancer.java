@@ -11,7 +11,10 @@ import lb.balancer.forward.FrontDoor;
 import lb.balancer.membership.PoolException;
 import lb.balancer.membership.ReplicaPool;
 import lb.balancer.health.HealthMonitor;
+import lb.balancer.routing.ForwardListener;
+import lb.balancer.routing.ReplicaStats;
 import lb.balancer.routing.RoutingStrategy;
+import lb.balancer.routing.StrategyContext;
 import lb.balancer.routing.Strategies;
 import lb.balancer.runtime.DockerRuntime;
 import lb.balancer.runtime.ProcessRuntime;
@@ -52,24 +55,29 @@ public final class Balancer implements AutoCloseable {
      */
     public static Balancer start(BalancerConfig config) throws PoolException {
         RingConfig ring = ringConfig(config);
-        RoutingStrategy strategy = strategy(config, ring);
+        // What the data path measures per replica; a failed attempt counts as at least a full response timeout.
+        ReplicaStats stats = new ReplicaStats(System::nanoTime, ReplicaStats.DEFAULT_DECAY, config.responseTimeout());
+        StrategyContext strategies = StrategyContext.of(ring, stats);
+        RoutingStrategy strategy = strategy(config, strategies);
         ReplicaPool pool = new ReplicaPool(runtime(config), strategy, ring.maxServers());
+        pool.onLeave(stats::forget); // a replacement starts fresh
         HealthMonitor health = new HealthMonitor(pool, config.health());
         try {
             pool.bootstrap(config.replicas());
             health.start();
-            AdminApi admin = new AdminApi(pool, ring.maxServers());
+            AdminApi admin = new AdminApi(pool, ring.maxServers(), strategies);
             int adminPort = admin.start(LOOPBACK, 0);
             FrontDoor frontDoor = FrontDoor.builder()
                     .bind("0.0.0.0", config.port())
                     .pickers(pool.pickers())
-                    .listener(health)
+                    .listener(ForwardListener.all(health, stats))
                     .keyHasher(RequestKeys::toNumber)
                     .admin(AdminApi.PATHS, new InetSocketAddress(LOOPBACK, adminPort))
                     .connectTimeout(config.connectTimeout())
                     .responseTimeout(config.responseTimeout())
                     .build()
                     .start();
+            pool.onLeave(frontDoor::replicaLeft);
             log.info("balancer listening on port {} ({} runtime, strategy {}, hash {}, replicas {})", frontDoor.port(),
                     config.runtime().name().toLowerCase(java.util.Locale.ROOT), strategy.name(), ring.preset().name(),
                     pool.names());
@@ -102,9 +110,9 @@ public final class Balancer implements AutoCloseable {
         }
     }
 
-    private static RoutingStrategy strategy(BalancerConfig config, RingConfig ring) {
+    private static RoutingStrategy strategy(BalancerConfig config, StrategyContext strategies) {
         try {
-            return Strategies.create(config.strategy(), ring);
+            return Strategies.create(config.strategy(), java.util.Map.of(), strategies);
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException("LB_STRATEGY", config.strategy(), e.getMessage());
         }

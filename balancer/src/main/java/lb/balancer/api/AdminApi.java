@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import lb.balancer.membership.PoolException;
 import lb.balancer.membership.ReplicaPool;
+import lb.balancer.routing.Replica;
+import lb.balancer.routing.ReplicaStats;
 import lb.balancer.routing.RoutingStrategy;
 import lb.balancer.routing.Strategies;
 import lb.balancer.routing.StrategyContext;
@@ -15,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator's API (SPEC §3): {@code GET /rep}, {@code POST /add}, {@code DELETE /rm}. A Javalin app on an
- * internal loopback port; the front door relays these paths to it.
+ * The operator's API (SPEC §3): {@code GET /rep}, {@code POST /add}, {@code DELETE /rm}; and beyond the spec
+ * {@code GET /status} (health and measured latency per replica) and {@code GET/PUT /strategy} (SPEC §5: read or switch
+ * the routing strategy live). A Javalin app on an internal loopback port; the front door relays these paths to it.
  *
  * <p>Every refusal is {@code {"message": "<Error> ...", "status": "failure"}} with a 4xx (bad input, conflicts) or
  * 503 (runtime unreachable), and changes nothing.
@@ -78,14 +81,29 @@ public final class AdminApi implements AutoCloseable {
     private void status(Context ctx) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("strategy", pool.strategy().name());
-        message.put("replicas", pool.status());
+        message.put("replicas", strategies == null ? pool.status() : pool.status(this::measured));
         ctx.status(200).contentType("application/json").result(JsonText.success(message));
     }
 
+    /** What the data path measured about {@code replica}: requests in flight and response-time averages in ms. */
+    private Map<String, Object> measured(Replica replica) {
+        ReplicaStats stats = strategies.stats();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("inFlight", stats.inFlight(replica));
+        row.put("emaMs", millis(stats.emaNanos(replica)));
+        row.put("peakEwmaMs", millis(stats.peakEwmaNanos(replica)));
+        return row;
+    }
+
+    /** Milliseconds with 3 decimals, or null while unmeasured. */
+    private static Double millis(double nanos) {
+        return Double.isNaN(nanos) ? null : Math.round(nanos / 1_000.0) / 1_000.0;
+    }
+
     private void add(Context ctx) {
-        ChangeRequest request = ChangeRequest.parse(ctx.body(), maxReplicas, TOO_MANY_TO_ADD);
-        log.info("add n={} hostnames={}", request.n(), request.hostnames());
-        succeed(ctx, change(() -> pool.add(request.n(), request.hostnames())));
+        ChangeRequest request = ChangeRequest.parseAdd(ctx.body(), maxReplicas, TOO_MANY_TO_ADD);
+        log.info("add n={} hostnames={} profile={}", request.n(), request.hostnames(), request.profile());
+        succeed(ctx, change(() -> pool.add(request.n(), request.hostnames(), request.profile())));
     }
 
     private void remove(Context ctx) {

@@ -9,44 +9,86 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import lb.balancer.membership.ReplicaProfile;
 
 /**
  * The body of {@code POST /add} and {@code DELETE /rm}: {@code {"n": 4, "hostnames": ["S5", "S4"]}}, checked
  * strictly. {@code n} must be a JSON integer (not a string, not a fraction) from 1 to {@code maxN};
  * {@code hostnames} is optional, a list of distinct valid hostnames, no longer than {@code n}.
  *
+ * <p>{@code POST /add} also takes the experiment profile of the new replicas, all optional:
+ * {@code "region": "eu"}, {@code "latencyMs"}, {@code "jitterMs"}, {@code "driftMs"}, {@code "driftIntervalMs"}
+ * (JSON integers, passed to the server as its {@code SERVER_*} knobs, SPEC §1).
+ *
  * @param n         how many replicas to add or remove
  * @param hostnames the names the client chose (possibly empty)
+ * @param profile   how new replicas behave ({@link ReplicaProfile#DEFAULT} for {@code /rm})
  */
-public record ChangeRequest(int n, List<String> hostnames) {
+public record ChangeRequest(int n, List<String> hostnames, ReplicaProfile profile) {
+
+    /** The {@code /add} fields that set a server knob, with the knob and the largest value the server accepts. */
+    private record Knob(String field, String variable, int min, int max) {}
+
+    private static final List<Knob> KNOBS = List.of(
+            new Knob("latencyMs", "SERVER_LATENCY_MS", 0, 60_000),
+            new Knob("jitterMs", "SERVER_JITTER_MS", 0, 60_000),
+            new Knob("driftMs", "SERVER_DRIFT_MS", 0, 60_000),
+            new Knob("driftIntervalMs", "SERVER_DRIFT_INTERVAL_MS", 10, 3_600_000));
 
     /** A valid Docker container name that is also a DNS label: 2-63 letters, digits and inner '-'. */
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]");
     private static final Set<String> FIELDS = Set.of("n", "hostnames");
+    private static final Set<String> ADD_FIELDS = Set.of("n", "hostnames", "region", "latencyMs", "jitterMs",
+            "driftMs", "driftIntervalMs");
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public ChangeRequest {
         hostnames = List.copyOf(hostnames);
+        Objects.requireNonNull(profile, "profile");
     }
 
     /**
-     * Parses and checks {@code body}; {@code tooManyNames} is the SPEC's message for a list longer than {@code n}.
+     * Parses and checks a {@code DELETE /rm} body; {@code tooManyNames} is the SPEC's message for a list longer than
+     * {@code n}.
      *
      * @throws ApiError 400 with a message saying what is wrong
      */
     public static ChangeRequest parse(String body, int maxN, String tooManyNames) {
         JsonNode root = readObject(body);
+        onlyFields(root, FIELDS, "'n' and optionally 'hostnames'");
+        return parse(root, maxN, tooManyNames, ReplicaProfile.DEFAULT);
+    }
+
+    /**
+     * Parses and checks a {@code POST /add} body, profile fields included.
+     *
+     * @throws ApiError 400 with a message saying what is wrong
+     */
+    public static ChangeRequest parseAdd(String body, int maxN, String tooManyNames) {
+        JsonNode root = readObject(body);
+        onlyFields(root, ADD_FIELDS, "'n' and optionally 'hostnames', 'region', "
+                + String.join(", ", KNOBS.stream().map(k -> "'" + k.field() + "'").toList()));
+        return parse(root, maxN, tooManyNames, profile(root));
+    }
+
+    private static void onlyFields(JsonNode root, Set<String> allowed, String expected) {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String field = names.next();
-            if (!FIELDS.contains(field)) {
-                throw ApiError.badRequest("Unknown field '" + field + "': expected 'n' and optionally 'hostnames'");
+            if (!allowed.contains(field)) {
+                throw ApiError.badRequest("Unknown field '" + field + "': expected " + expected);
             }
         }
+    }
+
+    private static ChangeRequest parse(JsonNode root, int maxN, String tooManyNames, ReplicaProfile profile) {
         int n = count(root.get("n"), maxN);
         List<String> hostnames = hostnames(root.get("hostnames"));
         if (hostnames.size() > n) {
@@ -62,7 +104,36 @@ public record ChangeRequest(int n, List<String> hostnames) {
                 throw ApiError.badRequest("Duplicate hostname '" + name + "' (names are case-insensitive)");
             }
         }
-        return new ChangeRequest(n, hostnames);
+        return new ChangeRequest(n, hostnames, profile);
+    }
+
+    private static ReplicaProfile profile(JsonNode root) {
+        String region = "default";
+        JsonNode regionNode = root.get("region");
+        if (regionNode != null && !regionNode.isNull()) {
+            if (!regionNode.isTextual()) {
+                throw ApiError.badRequest("'region' must be a string, got " + regionNode);
+            }
+            region = regionNode.textValue();
+        }
+        Map<String, String> knobs = new LinkedHashMap<>();
+        for (Knob knob : KNOBS) {
+            JsonNode node = root.get(knob.field());
+            if (node == null || node.isNull()) {
+                continue;
+            }
+            if (!node.isIntegralNumber() || !node.canConvertToInt()
+                    || node.intValue() < knob.min() || node.intValue() > knob.max()) {
+                throw ApiError.badRequest("'" + knob.field() + "' must be a JSON integer from " + knob.min() + " to "
+                        + knob.max() + ", got " + node);
+            }
+            knobs.put(knob.variable(), Integer.toString(node.intValue()));
+        }
+        try {
+            return new ReplicaProfile(region, knobs);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("'region' " + e.getMessage().substring("region ".length()));
+        }
     }
 
     private static JsonNode readObject(String body) {

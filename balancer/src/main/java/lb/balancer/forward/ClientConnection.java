@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import lb.balancer.routing.Replica;
 
 /**
  * One client connection: reads and frames requests (HTTP/1.0 and 1.1, keep-alive, pipelined requests one at a time),
@@ -287,6 +288,13 @@ final class ClientConnection implements EventLoop.Handler {
 
     boolean isClosed() {
         return state == CLOSED;
+    }
+
+    /** See {@link Exchange#replicaLeft}. */
+    void replicaLeft(Replica gone) {
+        if (state == FORWARD && !awaitingFlush) {
+            exchange.replicaLeft(gone);
+        }
     }
 
     void checkTimeout(long now) {

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import lb.balancer.routing.Replica;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +101,15 @@ final class EventLoop implements Runnable {
             pools.put(key, pool);
         }
         return pool;
+    }
+
+    /** Abandons the exchanges waiting on {@code gone} (from any thread); see {@link Exchange#replicaLeft}. */
+    void replicaLeft(Replica gone) {
+        execute(() -> {
+            for (int i = clients.size() - 1; i >= 0; i--) {
+                if (i < clients.size()) clients.get(i).replicaLeft(gone);
+            }
+        });
     }
 
     void removeClient(ClientConnection c) {

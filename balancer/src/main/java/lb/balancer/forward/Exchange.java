@@ -207,8 +207,36 @@ final class Exchange {
         headSent = true;
     }
 
-    /** Moves body bytes from the upstream buffer to the client buffer as far as the client buffer allows. */
+    /**
+     * Moves body bytes from the upstream buffer to the client buffer, and on to the client, until the upstream buffer
+     * is consumed or the client stops taking bytes (then reading the replica pauses until {@link #clientDrained}).
+     */
     private void relay() {
+        while (true) {
+            boolean consumed = copyToClient();
+            if (up == null) return; // the replica broke the body's framing; already handled
+            if (bodyDone()) {
+                complete(consumed); // reports to the listener before the client can see the end of the response
+                return;
+            }
+            boolean drained = client.flush();
+            if (!drained && client.isClosed()) return;
+            // The client took everything at once but bytes are still held: move them now. No OP_WRITE is armed, so
+            // waiting for clientDrained here would stall the response for good.
+            if (drained && !consumed) continue;
+            // While paused the clock is the client's: a client that stops reading is dropped after the idle timeout.
+            deadline = loop.now + (consumed ? cfg.responseTimeoutNanos() : cfg.clientIdleTimeoutNanos());
+            if (paused != !consumed) {
+                // Backpressure: stop reading the replica while the client has not taken what we hold.
+                paused = !consumed;
+                up.setReading(!paused);
+            }
+            return;
+        }
+    }
+
+    /** Copies held body bytes into the client buffer as far as it allows; true when the upstream buffer is consumed. */
+    private boolean copyToClient() {
         ByteBuffer in = up.in;
         byte[] a = in.array();
         int end = in.position();
@@ -226,7 +254,7 @@ final class Exchange {
                 int stop = chunks.parse(a, readPos, readPos + n, dechunk && !discard ? toClient : null);
                 if (stop == ChunkedParser.MALFORMED) {
                     upstreamBrokeMidBody();
-                    return;
+                    return false;
                 }
                 if (!dechunk && !discard) out.put(a, readPos, stop - readPos);
                 readPos = stop;
@@ -242,18 +270,7 @@ final class Exchange {
             in.clear();
             readPos = 0;
         }
-        if (bodyDone()) {
-            complete(consumed); // reports to the listener before the client can see the end of the response
-            return;
-        }
-        if (!client.flush() && client.isClosed()) return;
-        // While paused the clock is the client's: a client that stops reading is dropped after the idle timeout.
-        deadline = loop.now + (consumed ? cfg.responseTimeoutNanos() : cfg.clientIdleTimeoutNanos());
-        if (paused != !consumed) {
-            // Backpressure: stop reading the replica while the client has not taken what we hold.
-            paused = !consumed;
-            up.setReading(!paused);
-        }
+        return consumed;
     }
 
     /** The client buffer drained after being full. */
@@ -337,6 +354,16 @@ final class Exchange {
         } else {
             attemptFailed(Outcome.TIMED_OUT);
         }
+    }
+
+    /**
+     * {@code gone} was declared dead (e.g. paused: it holds the connection open and never answers). If this exchange
+     * waits on it and nothing of the response has arrived, give up on it now as on a broken connection, so a GET moves
+     * on to the next replica instead of waiting for the response timeout.
+     */
+    void replicaLeft(Replica gone) {
+        if (up == null || admin || headParsed || received > 0 || !gone.equals(replica)) return;
+        attemptFailed(Outcome.CONNECT_FAILED);
     }
 
     /** The client connection is closing while this exchange runs. */

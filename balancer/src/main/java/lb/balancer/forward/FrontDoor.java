@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import lb.balancer.routing.ForwardListener;
 import lb.balancer.routing.Picker;
+import lb.balancer.routing.Replica;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +108,18 @@ public final class FrontDoor implements AutoCloseable {
                 log.warn("accept failed: {}", e.toString());
                 sleepBriefly(); // e.g. out of file descriptors: do not spin
             }
+        }
+    }
+
+    /**
+     * Tells the data path that {@code gone} was declared dead or removed: requests waiting on it with no response
+     * byte yet are retried elsewhere (GET/HEAD) or answered 502 at once, rather than held until the response timeout.
+     */
+    public void replicaLeft(Replica gone) {
+        EventLoop[] current = loops;
+        if (current == null) return;
+        for (EventLoop l : current) {
+            l.replicaLeft(gone);
         }
     }
 

@@ -39,9 +39,9 @@ final class Identities {
 
     /**
      * Specs for {@code n} new replicas: first the {@code named} ones in the order given, then generated names.
-     * The caller has checked that the names are valid and free.
+     * The caller has checked that the names are valid and free. Every new replica gets {@code profile}.
      */
-    List<ReplicaSpec> allocate(List<String> named, int n) {
+    List<ReplicaSpec> allocate(List<String> named, int n, ReplicaProfile profile) {
         named.forEach(name -> usedNames.add(key(name)));
         List<ReplicaSpec> specs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -49,7 +49,7 @@ final class Identities {
             usedIds.add(id);
             String name = i < named.size() ? named.get(i) : generatedName(id);
             usedNames.add(key(name));
-            specs.add(ReplicaSpec.of(name, id));
+            specs.add(profile.spec(name, id));
         }
         return specs;
     }

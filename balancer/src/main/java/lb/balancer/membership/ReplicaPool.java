@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import lb.balancer.membership.Member.Health;
 import lb.balancer.membership.PoolException.Reason;
@@ -59,7 +60,7 @@ public final class ReplicaPool implements AutoCloseable {
     private final Object state = new Object();
     private final RestartBackoff backoff;
     private final ScheduledExecutorService healer;
-    private volatile Consumer<Replica> onLeave = replica -> {};
+    private final List<Consumer<Replica>> leaveListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** In the order replicas were added; a replacement keeps its place. */
     private volatile List<Member> members = List.of();
 
@@ -98,7 +99,7 @@ public final class ReplicaPool implements AutoCloseable {
             update(current -> adopted);
             int missing = target - adopted.size();
             if (missing > 0 && runtime.canSpawn()) {
-                addLocked(missing, List.of());
+                addLocked(missing, List.of(), ReplicaProfile.DEFAULT);
             }
         } finally {
             changes.unlock();
@@ -126,9 +127,14 @@ public final class ReplicaPool implements AutoCloseable {
     /**
      * Every member with its health, in {@code /rep} order, for {@code GET /status}: {@code name}, {@code id},
      * {@code health} ({@code up}, {@code suspect}, {@code down}), {@code address} (absent while there is no
-     * instance) and {@code region}.
+     * instance), {@code region} and the experiment {@code settings} it was started with (when any).
      */
     public List<Map<String, Object>> status() {
+        return status(replica -> Map.of());
+    }
+
+    /** As {@link #status()}, each running replica's row extended with {@code measured} (e.g. what the data path saw). */
+    public List<Map<String, Object>> status(Function<Replica, Map<String, Object>> measured) {
         return members.stream().map(m -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", m.name());
@@ -138,6 +144,12 @@ public final class ReplicaPool implements AutoCloseable {
                 row.put("address", m.replica().host() + ":" + m.replica().port());
             }
             row.put("region", m.spec().region());
+            if (!m.spec().env().isEmpty()) {
+                row.put("settings", new java.util.TreeMap<>(m.spec().env()));
+            }
+            if (m.replica() != null) {
+                row.putAll(measured.apply(m.replica()));
+            }
             return row;
         }).toList();
     }
@@ -151,9 +163,19 @@ public final class ReplicaPool implements AutoCloseable {
         return strategy.get();
     }
 
-    /** Told about every replica instance that leaves the ring for good (so the data path can drop it). */
+    /** Adds a listener told about every replica instance that leaves the ring for good (dead or removed). */
     public void onLeave(Consumer<Replica> listener) {
-        this.onLeave = listener;
+        leaveListeners.add(listener);
+    }
+
+    private void left(Replica instance) {
+        for (Consumer<Replica> listener : leaveListeners) {
+            try {
+                listener.accept(instance);
+            } catch (RuntimeException e) {
+                log.warn("leave listener failed for {}", instance.name(), e);
+            }
+        }
     }
 
     /** Routes with {@code next} from now on; in-flight requests finish with the picker they had. */
@@ -186,7 +208,7 @@ public final class ReplicaPool implements AutoCloseable {
         if (changed) {
             log.warn("{} is dead: replacing it", instance.name());
             backoff.died(instance.name());
-            onLeave.accept(instance);
+            left(instance);
             healer.execute(this::healOnce);
         }
     }
@@ -210,6 +232,11 @@ public final class ReplicaPool implements AutoCloseable {
      * the rest with generated names. All start, or none is kept.
      */
     public List<String> add(int n, List<String> hostnames) throws PoolException {
+        return add(n, hostnames, ReplicaProfile.DEFAULT);
+    }
+
+    /** As {@link #add(int, List)}, the new replicas started with {@code profile} (region, simulated latency). */
+    public List<String> add(int n, List<String> hostnames, ReplicaProfile profile) throws PoolException {
         changes.lock();
         try {
             requireReachableSpawningRuntime();
@@ -223,7 +250,7 @@ public final class ReplicaPool implements AutoCloseable {
                     throw new PoolException(Reason.CONFLICT, "Hostname '" + name + "' is already in use");
                 }
             }
-            addLocked(n, hostnames);
+            addLocked(n, hostnames, profile);
             return names();
         } finally {
             changes.unlock();
@@ -260,7 +287,7 @@ public final class ReplicaPool implements AutoCloseable {
                     .filter(m -> victims.contains(m.name()) && m.replica() != null)
                     .map(Member::replica).toList();
             stopAll(stopped);
-            stopped.forEach(onLeave);
+            stopped.forEach(this::left);
             victims.forEach(backoff::forget);
             log.info("removed {}; pool is now {}", victims, names());
             return names();
@@ -269,8 +296,8 @@ public final class ReplicaPool implements AutoCloseable {
         }
     }
 
-    private void addLocked(int n, List<String> hostnames) throws PoolException {
-        List<ReplicaSpec> specs = new Identities(specs()).allocate(hostnames, n);
+    private void addLocked(int n, List<String> hostnames, ReplicaProfile profile) throws PoolException {
+        List<ReplicaSpec> specs = new Identities(specs()).allocate(hostnames, n, profile);
         List<Replica> started = startAll(specs);
         List<Member> joined = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {

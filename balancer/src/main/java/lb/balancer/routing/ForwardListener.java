@@ -23,6 +23,22 @@ public interface ForwardListener {
         TIMED_OUT
     }
 
+    /** Tells every one of {@code listeners}, in order. */
+    static ForwardListener all(ForwardListener... listeners) {
+        ForwardListener[] each = listeners.clone();
+        return new ForwardListener() {
+            @Override
+            public void started(Replica replica) {
+                for (ForwardListener l : each) l.started(replica);
+            }
+
+            @Override
+            public void finished(Replica replica, long nanos, Outcome outcome) {
+                for (ForwardListener l : each) l.finished(replica, nanos, outcome);
+            }
+        };
+    }
+
     ForwardListener NONE = new ForwardListener() {
         @Override
         public void started(Replica replica) {}

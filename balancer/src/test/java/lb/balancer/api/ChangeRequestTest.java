@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Map;
+import lb.balancer.membership.ReplicaProfile;
 import org.junit.jupiter.api.Test;
 
 class ChangeRequestTest {
@@ -22,13 +24,40 @@ class ChangeRequestTest {
 
     @Test
     void readsNAndHostnames() {
-        assertEquals(new ChangeRequest(4, List.of("S5", "S4")), parse("{\"n\": 4, \"hostnames\": [\"S5\", \"S4\"]}"));
+        assertEquals(new ChangeRequest(4, List.of("S5", "S4"), ReplicaProfile.DEFAULT), parse("{\"n\": 4, \"hostnames\": [\"S5\", \"S4\"]}"));
     }
 
     @Test
     void hostnamesAreOptional() {
-        assertEquals(new ChangeRequest(2, List.of()), parse("{\"n\": 2}"));
-        assertEquals(new ChangeRequest(2, List.of()), parse("{\"n\": 2, \"hostnames\": null}"));
+        assertEquals(new ChangeRequest(2, List.of(), ReplicaProfile.DEFAULT), parse("{\"n\": 2}"));
+        assertEquals(new ChangeRequest(2, List.of(), ReplicaProfile.DEFAULT), parse("{\"n\": 2, \"hostnames\": null}"));
+    }
+
+    @Test
+    void addTakesARegionAndLatencyKnobsForTheNewReplicas() {
+        ChangeRequest request = ChangeRequest.parseAdd(
+                "{\"n\": 2, \"region\": \"eu-west\", \"latencyMs\": 40, \"jitterMs\": 5}", 56, TOO_MANY);
+        assertEquals(new ReplicaProfile("eu-west", Map.of("SERVER_LATENCY_MS", "40", "SERVER_JITTER_MS", "5")),
+                request.profile());
+        assertEquals(ReplicaProfile.DEFAULT, ChangeRequest.parseAdd("{\"n\": 1}", 56, TOO_MANY).profile());
+    }
+
+    @Test
+    void profileFieldsAreCheckedAndOnlyAcceptedByAdd() {
+        assertAddRejected("{\"n\": 1, \"latencyMs\": -1}", "'latencyMs' must be a JSON integer from 0 to 60000, got -1");
+        assertAddRejected("{\"n\": 1, \"latencyMs\": 2.5}", "'latencyMs' must be a JSON integer from 0 to 60000, got 2.5");
+        assertAddRejected("{\"n\": 1, \"driftIntervalMs\": 5}",
+                "'driftIntervalMs' must be a JSON integer from 10 to 3600000, got 5");
+        assertAddRejected("{\"n\": 1, \"region\": 3}", "'region' must be a string, got 3");
+        assertAddRejected("{\"n\": 1, \"region\": \"eu west\"}",
+                "'region' must be 1-64 letters, digits, '.', '_' or '-': 'eu west'");
+        assertRejected("{\"n\": 1, \"region\": \"eu\"}", "Unknown field 'region': expected 'n' and optionally 'hostnames'");
+    }
+
+    private static void assertAddRejected(String body, String message) {
+        ApiError error = assertThrows(ApiError.class, () -> ChangeRequest.parseAdd(body, 56, TOO_MANY));
+        assertEquals(400, error.status());
+        assertEquals(message, error.getMessage());
     }
 
     @Test

@@ -146,6 +146,47 @@ class FrontDoorFailureTest {
     }
 
     @Test
+    void aGetWaitingOnAReplicaDeclaredDeadMovesToTheNextAtOnce() throws Exception {
+        // A paused container: accepts the request, never answers, keeps the connection open.
+        java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        RawBackend hung = new RawBackend(1, (conn, n, head) -> {
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        closeables.add(released::countDown);
+        closeables.add(hung);
+        FakeBackend live = backend(2);
+        start(new TestPickers.Ordered(List.of(hung.replica(), live.replica())), Duration.ofSeconds(30));
+        try (RawClient c = new RawClient(door.port())) {
+            java.util.concurrent.CompletableFuture<RawClient.Response> answer =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return c.exchange(get("/home"));
+                        } catch (Exception e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    });
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (hung.requests.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, hung.requests.get(), "the request reached the hung replica");
+            long t0 = System.nanoTime();
+            door.replicaLeft(hung.replica());
+            RawClient.Response r = answer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(200, r.status(), "the client sees no error");
+            assertEquals("Server2", r.header("X-Served-By"));
+            assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "not held until the 30 s response timeout");
+        }
+        assertEquals(List.of("started Raw1", "finished Raw1 CONNECT_FAILED", "started Server2"),
+                listener.events.subList(0, 3));
+    }
+
+    @Test
     void answers502WhenTheReplicaSendsGarbage() throws Exception {
         RawBackend raw = new RawBackend(1, (conn, n, head) -> "NONSENSE\r\n\r\n".getBytes());
         closeables.add(raw);

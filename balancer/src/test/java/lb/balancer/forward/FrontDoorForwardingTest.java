@@ -179,6 +179,37 @@ class FrontDoorForwardingTest {
     }
 
     @Test
+    void relaysALargeResponseWholeToAClientThatReadsInFitsAndStarts() throws Exception {
+        // A client that stalls now and then makes the front door's client buffer fill and drain at every offset
+        // against its upstream buffer: the response must arrive whole, not stop half-way (a past stall).
+        int size = 3 * 1024 * 1024;
+        String body = "y".repeat(size);
+        try (RawBackend raw = new RawBackend(5, (conn, n, head) -> RawBackend.ok("", body))) {
+            Picker p = request -> new Pick.Routed(raw.replica());
+            door.close();
+            door = FrontDoor.builder().bind("127.0.0.1", 0).pickers(() -> p).keyHasher(k -> 1).build().start();
+            for (int round = 0; round < 3; round++) {
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    socket.setReceiveBufferSize(8 * 1024);
+                    socket.connect(new InetSocketAddress("127.0.0.1", door.port()));
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    java.io.InputStream in = socket.getInputStream();
+                    byte[] chunk = new byte[7_000];
+                    long total = 0;
+                    int reads = 0;
+                    for (int n; (n = in.read(chunk)) > 0; ) {
+                        total += n;
+                        if (++reads % 37 == round) Thread.sleep(2);
+                    }
+                    assertTrue(total > size, "got " + total + " bytes of a " + size + "-byte body");
+                }
+            }
+        }
+    }
+
+    @Test
     void relaysAContentLengthPostBodyBothWays() throws Exception {
         String body = "x".repeat(100_000); // larger than the connection buffers
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + door.port()

@@ -32,6 +32,7 @@ public final class FakeRuntime implements ReplicaRuntime {
     private final Set<String> failingNames = ConcurrentHashMap.newKeySet();
     private final List<Replica> adoptable = new ArrayList<>();
     private final List<ReplicaSpec> deadForAdoption = new ArrayList<>();
+    private final List<ReplicaSpec> startedSpecs = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger starts = new AtomicInteger();
     private volatile boolean available = true;
 
@@ -45,6 +46,11 @@ public final class FakeRuntime implements ReplicaRuntime {
 
     public Set<String> running() {
         return Set.copyOf(running);
+    }
+
+    /** Every spec a start was attempted with, in order. */
+    public List<ReplicaSpec> startedSpecs() {
+        return List.copyOf(startedSpecs);
     }
 
     public int starts() {
@@ -104,6 +110,7 @@ public final class FakeRuntime implements ReplicaRuntime {
     public Replica start(ReplicaSpec spec) throws ReplicaStartException, RuntimeUnavailableException {
         checkAvailable();
         starts.incrementAndGet();
+        startedSpecs.add(spec);
         if (failingNames.contains(spec.name())) {
             throw new ReplicaStartException("replica " + spec.name() + " failed to start: exit code 1");
         }

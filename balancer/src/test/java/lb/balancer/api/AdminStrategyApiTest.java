@@ -1,0 +1,122 @@
+package lb.balancer.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import lb.balancer.membership.FakeRuntime;
+import lb.balancer.membership.PoolException;
+import lb.balancer.membership.ReplicaPool;
+import lb.balancer.membership.ReplicaSpec;
+import lb.balancer.routing.ReplicaStats;
+import lb.balancer.routing.Strategies;
+import lb.balancer.routing.StrategyContext;
+import lb.hashring.RingConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET/PUT /strategy}, {@code /add} with an experiment profile, and {@code GET /status}. */
+class AdminStrategyApiTest {
+
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final String CONSISTENT_HASH =
+            "{\"message\": {\"name\": \"consistent-hash\"}, \"status\": \"successful\"}";
+
+    private FakeRuntime runtime;
+    private ReplicaPool pool;
+    private AdminApi api;
+    private int port;
+
+    @BeforeEach
+    void start() throws PoolException {
+        runtime = new FakeRuntime();
+        StrategyContext context = StrategyContext.of(RingConfig.defaults(), new ReplicaStats());
+        pool = new ReplicaPool(runtime, Strategies.create("consistent-hash", Map.of(), context), 56);
+        pool.bootstrap(3);
+        api = new AdminApi(pool, 56, context);
+        port = api.start("127.0.0.1", 0);
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertAnswer(HttpResponse<String> response, int status, String body) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(body, response.body());
+    }
+
+    @Test
+    void getShowsTheStrategyInUse() throws Exception {
+        assertAnswer(send("GET", "/strategy", null), 200, CONSISTENT_HASH);
+    }
+
+    @Test
+    void putSwitchesLiveWithParametersAndDefaults() throws Exception {
+        assertAnswer(send("PUT", "/strategy", "{\"name\": \"bounded-hash\", \"c\": 1.5}"), 200,
+                "{\"message\": {\"name\": \"bounded-hash\", \"c\": 1.5}, \"status\": \"successful\"}");
+        assertEquals("bounded-hash", pool.strategy().name());
+        assertAnswer(send("PUT", "/strategy", "{\"name\": \"Epsilon-Greedy\"}"), 200,
+                "{\"message\": {\"name\": \"epsilon-greedy\", \"epsilon\": 0.05, \"alpha\": 0.3}, "
+                        + "\"status\": \"successful\"}");
+        assertAnswer(send("GET", "/strategy", null), 200,
+                "{\"message\": {\"name\": \"epsilon-greedy\", \"epsilon\": 0.05, \"alpha\": 0.3}, "
+                        + "\"status\": \"successful\"}");
+    }
+
+    @Test
+    void badStrategyRequestsAre400AndChangeNothing() throws Exception {
+        assertAnswer(send("PUT", "/strategy", "{\"name\": \"fastest\"}"), 400,
+                "{\"message\": \"<Error> Unknown strategy 'fastest'; valid: " + String.join(", ", Strategies.names())
+                        + "\", \"status\": \"failure\"}");
+        assertAnswer(send("PUT", "/strategy", "{\"name\": \"bounded-hash\", \"c\": 0.5}"), 400,
+                "{\"message\": \"<Error> 'c' must be from 1.0 to 100.0, got 0.5\", \"status\": \"failure\"}");
+        assertAnswer(send("PUT", "/strategy", "{\"name\": \"round-robin\", \"c\": 2}"), 400,
+                "{\"message\": \"<Error> Unknown parameter 'c' for strategy 'round-robin'; it takes no parameters\", "
+                        + "\"status\": \"failure\"}");
+        assertAnswer(send("PUT", "/strategy", "{\"c\": 2}"), 400,
+                "{\"message\": \"<Error> 'name' is required: one of " + String.join(", ", Strategies.names())
+                        + "\", \"status\": \"failure\"}");
+        assertAnswer(send("PUT", "/strategy", "not json"), 400,
+                "{\"message\": \"<Error> Malformed JSON: Unrecognized token 'not': was expecting (JSON String, "
+                        + "Number, Array, Object or token 'null', 'true' or 'false')\", \"status\": \"failure\"}");
+        assertEquals(405, send("POST", "/strategy", "{\"name\": \"round-robin\"}").statusCode());
+        assertAnswer(send("GET", "/strategy", null), 200, CONSISTENT_HASH);
+    }
+
+    @Test
+    void addStartsReplicasWithTheRegionAndLatencyGiven() throws Exception {
+        assertEquals(200, send("POST", "/add",
+                "{\"n\": 2, \"hostnames\": [\"Eu1\"], \"region\": \"eu\", \"latencyMs\": 40}").statusCode());
+        ReplicaSpec eu1 = runtime.startedSpecs().get(3);
+        ReplicaSpec generated = runtime.startedSpecs().get(4);
+        assertEquals(new ReplicaSpec("Eu1", 4, "eu", Map.of("SERVER_LATENCY_MS", "40")), eu1);
+        assertEquals("eu", generated.region());
+        assertEquals(Map.of("SERVER_LATENCY_MS", "40"), generated.env());
+        String status = send("GET", "/status", null).body();
+        assertTrue(status.contains("{\"name\": \"Eu1\", \"id\": 4, \"health\": \"up\", \"address\": \"127.0.0.1:10004\", "
+                + "\"region\": \"eu\", \"settings\": {\"SERVER_LATENCY_MS\": \"40\"}, \"inFlight\": 0, \"emaMs\": null, "
+                + "\"peakEwmaMs\": null}"), status);
+    }
+
+    @Test
+    void badProfileIs400AndStartsNothing() throws Exception {
+        assertAnswer(send("POST", "/add", "{\"n\": 1, \"latencyMs\": \"slow\"}"), 400,
+                "{\"message\": \"<Error> 'latencyMs' must be a JSON integer from 0 to 60000, got \\\"slow\\\"\", "
+                        + "\"status\": \"failure\"}");
+        assertEquals(3, runtime.startedSpecs().size());
+    }
+}
