@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Throughput/latency of the front door against nginx and HAProxy, all in front of the same three backend replicas,
-# on loopback only. Each proxy hashes on X-Request-Id; wrk sends a random 6-digit X-Request-Id per request.
-# nginx, HAProxy and the front door are each measured with 1 and 2 workers/threads/loops; the best of each counts.
+# Throughput/latency of the balancer against nginx and HAProxy, all in front of the same three backend replicas
+# (server.jar processes), on loopback only. Each proxy hashes on X-Request-Id; wrk sends a random 6-digit
+# X-Request-Id per request. The balancer is the real one (balancer.jar, LB_RUNTIME=static: ring, health checks, stats
+# and all). nginx, HAProxy and the balancer are each measured with 1 and 2 workers/threads/event loops; the best of
+# each counts.
 #
 #   bench/run.sh                     # ~3.5 minutes with the defaults
 #   DURATION=5 WARMUP=3 bench/run.sh # quick look
@@ -43,17 +45,10 @@ if [[ ! -f "$SERVER_JAR" ]]; then
   echo "building server.jar"
   (cd "$ROOT" && JAVA_HOME="$JAVA_HOME" ./mvnw -q -pl server -am package -DskipTests)
 fi
-SLF4J=$(ls "$HOME"/.m2/repository/org/slf4j/slf4j-api/2.*/slf4j-api-2.*.jar 2>/dev/null | sort -V | tail -1)
-[[ -n "$SLF4J" ]] || { echo "slf4j-api not in ~/.m2; run ./mvnw -pl balancer -am compile once" >&2; exit 1; }
-CLASSES="$ROOT/balancer/target/classes"
-if [[ ! -f "$CLASSES/lb/balancer/forward/BenchFrontDoor.class" ]]; then
-  # The module may be mid-edit elsewhere; the data path needs only its own package and the routing contract.
-  echo "compiling the forward package with javac"
-  CLASSES="$WORK/classes"
-  R="$ROOT/balancer/src/main/java/lb/balancer/routing"
-  "$JAVA_HOME/bin/javac" --release 21 -d "$CLASSES" -cp "$SLF4J" "$R/Pick.java" "$R/Picker.java" \
-    "$R/Replica.java" "$R/RouteRequest.java" "$R/ForwardListener.java" \
-    "$ROOT"/balancer/src/main/java/lb/balancer/forward/*.java
+BALANCER_JAR="$ROOT/balancer/target/balancer.jar"
+if [[ ! -f "$BALANCER_JAR" ]]; then
+  echo "building balancer.jar"
+  (cd "$ROOT" && JAVA_HOME="$JAVA_HOME" ./mvnw -q -pl balancer -am package -DskipTests)
 fi
 
 B1=$((BASE_PORT + 1)); B2=$((BASE_PORT + 2)); B3=$((BASE_PORT + 3))
@@ -123,13 +118,13 @@ for n in 1 2; do
   record "haproxy-$n" "$(measure "http://127.0.0.1:$HAPROXY_PORT/home")"
   stop "$pid"
 
-  echo "front door, $n event loop(s)"
-  "$JAVA" -Xms256m -Xmx256m -XX:+UseParallelGC -cp "$CLASSES:$SLF4J" lb.balancer.forward.BenchFrontDoor \
-    --port "$DOOR_PORT" --loops "$n" "http://127.0.0.1:$B1" "http://127.0.0.1:$B2" "http://127.0.0.1:$B3" \
-    >"$WORK/door.log" 2>&1 &
+  echo "balancer, $n event loop(s)"
+  LB_RUNTIME=static LB_BACKENDS="http://127.0.0.1:$B1,http://127.0.0.1:$B2,http://127.0.0.1:$B3" \
+  LB_PORT="$DOOR_PORT" LB_EVENT_LOOPS="$n" \
+    "$JAVA" -Xms256m -Xmx256m -XX:+UseParallelGC -jar "$BALANCER_JAR" >"$WORK/balancer.log" 2>&1 &
   pid=$!; PIDS+=($pid)
   wait_ready "http://127.0.0.1:$DOOR_PORT/home"
-  record "frontdoor-$n" "$(measure "http://127.0.0.1:$DOOR_PORT/home")"
+  record "balancer-$n" "$(measure "http://127.0.0.1:$DOOR_PORT/home")"
   stop "$pid"
 done
 
@@ -143,20 +138,20 @@ best() { # prefix: the name of the best run of that product by req/s
   done
   echo "$best_name"
 }
-NG=$(best nginx); HA=$(best haproxy); FD=$(best frontdoor)
+NG=$(best nginx); HA=$(best haproxy); FD=$(best balancer)
 PEER_RPS=$(( ${RES[$NG]%% *} > ${RES[$HA]%% *} ? ${RES[$NG]%% *} : ${RES[$HA]%% *} ))
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 REPORT="$OUT/results-$STAMP.md"
 {
-  echo "# Front door bench, $STAMP"
+  echo "# Balancer bench, $STAMP"
   echo
   echo "$(nproc) cores, loopback, 3 backends (server.jar), wrk -t$THREADS -c$CONNS -d${DURATION}s after ${WARMUP}s warm-up,"
   echo "GET /home with a random X-Request-Id; ratio is req/s against the better of nginx and HAProxy."
   echo
   echo "| target | req/s | p50 ms | p99 ms | errors | ratio |"
   echo "|---|---:|---:|---:|---:|---:|"
-  for name in direct nginx-1 nginx-2 haproxy-1 haproxy-2 frontdoor-1 frontdoor-2; do
+  for name in direct nginx-1 nginx-2 haproxy-1 haproxy-2 balancer-1 balancer-2; do
     read -r rps p50 p99 err <<<"${RES[$name]}"
     mark=""
     [[ $name == "$NG" || $name == "$HA" || $name == "$FD" ]] && mark=" (best)"

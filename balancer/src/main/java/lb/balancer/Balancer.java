@@ -69,6 +69,7 @@ public final class Balancer implements AutoCloseable {
             int adminPort = admin.start(LOOPBACK, 0);
             FrontDoor frontDoor = FrontDoor.builder()
                     .bind("0.0.0.0", config.port())
+                    .eventLoops(config.eventLoops())
                     .pickers(pool.pickers())
                     .listener(ForwardListener.all(health, stats))
                     .keyHasher(RequestKeys::toNumber)

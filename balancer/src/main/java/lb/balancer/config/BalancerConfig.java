@@ -11,7 +11,7 @@ import java.util.List;
  * @param port            {@code LB_PORT}: the front door (clients and the admin API), default 5000
  * @param runtime         {@code LB_RUNTIME}: where replicas live
  * @param backends        {@code LB_BACKENDS}: base URLs of fixed backends, for the {@code static} runtime only
- * @param replicas        {@code LB_REPLICAS}: pool size at start-up, default 3
+ * @param replicas        {@code LB_REPLICAS}: replicas started on a fresh start, default 3 (a restart adopts what runs)
  * @param strategy        {@code LB_STRATEGY}: routing strategy name, default {@code consistent-hash}
  * @param hashPreset      {@code LB_HASH}: hash preset name of the ring, default {@code mixed}
  * @param docker          settings of the {@code docker} runtime
@@ -20,6 +20,7 @@ import java.util.List;
  * @param responseTimeout {@code LB_RESPONSE_TIMEOUT_MS}: waiting for a replica's answer, default 30 s
  * @param readyTimeout    {@code LB_READY_TIMEOUT_MS}: a new replica must answer {@code /heartbeat} within this
  * @param health          active health checking of replicas
+ * @param eventLoops      {@code LB_EVENT_LOOPS}: data-path threads, default one per core
  */
 public record BalancerConfig(
         int port,
@@ -33,7 +34,8 @@ public record BalancerConfig(
         Duration connectTimeout,
         Duration responseTimeout,
         Duration readyTimeout,
-        HealthSettings health) {
+        HealthSettings health,
+        int eventLoops) {
 
     public BalancerConfig {
         backends = List.copyOf(backends);

@@ -69,7 +69,8 @@ public final class BalancerConfigParser {
                 new HealthSettings(
                         millis("LB_HEALTH_INTERVAL_MS", 200, 10, 60_000),
                         millis("LB_HEALTH_TIMEOUT_MS", 300, 10, 60_000),
-                        integer("LB_HEALTH_FAILURES", 2, 1, 100)));
+                        integer("LB_HEALTH_FAILURES", 2, 1, 100)),
+                integer("LB_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256));
     }
 
     private RuntimeKind runtime() {

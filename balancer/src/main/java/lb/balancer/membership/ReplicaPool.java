@@ -82,8 +82,13 @@ public final class ReplicaPool implements AutoCloseable {
         });
     }
 
-    /** Adopts what the runtime already runs, restarts what died meanwhile, then fills the pool to {@code target}. */
+    /**
+     * Adopts what the runtime already runs and restarts what died meanwhile; a fresh start (nothing to adopt) starts
+     * {@code target} replicas. An adopted pool is not filled up to {@code target}: it is what {@code /add} and
+     * {@code /rm} made it before the restart, and a removed replica must not come back.
+     */
     public void bootstrap(int target) throws PoolException {
+        runtime.watchDeaths(this::markDown); // a runtime that sees a replica die says so at once
         changes.lock();
         try {
             Adoption adoption = call(runtime::adopt);
@@ -97,9 +102,8 @@ public final class ReplicaPool implements AutoCloseable {
                         adoption.dead().stream().map(ReplicaSpec::name).toList());
             }
             update(current -> adopted);
-            int missing = target - adopted.size();
-            if (missing > 0 && runtime.canSpawn()) {
-                addLocked(missing, List.of(), ReplicaProfile.DEFAULT);
+            if (adopted.isEmpty() && target > 0 && runtime.canSpawn()) {
+                addLocked(target, List.of(), ReplicaProfile.DEFAULT);
             }
         } finally {
             changes.unlock();

@@ -15,8 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * so traffic spills to the next region when the preferred one degrades (its latency grows: the peak EWMA reacts
  * on the next slow answer) or fills up (its in-flight count grows). A region is <em>full</em> when its replicas
  * average {@code maxInFlight} requests in flight or more; a full region is only used when every region is.
- * A region without measurements scores 0 so it is tried at once; equal scores go to the region with fewer
- * requests in flight per replica.
+ * Equal scores go to the region with fewer requests in flight per replica.
+ *
+ * <p>A region without measurements is probed one request at a time, as peak-ewma probes a replica: it scores 0
+ * while it has nothing in flight, so it is tried at once, and a large penalty per request while its probe is out,
+ * so it does not take every request until its first answer comes back (a slow new region would otherwise soak up
+ * all traffic for one of its response times, up to {@code maxInFlight} per replica).
  *
  * <p>Thread-safe. Region latencies need an exponential per replica, so they are recomputed at most once per
  * {@link #REFRESH_NANOS} (by whichever pick first sees them stale) and shared; in-flight counts are read live on
@@ -27,6 +31,8 @@ public final class RegionAwareStrategy implements RoutingStrategy {
     public static final String NAME = "region-aware";
     public static final int DEFAULT_MAX_IN_FLIGHT = 16;
     static final long REFRESH_NANOS = 1_000_000;
+    /** Score per in-flight request per replica of a region that has not answered yet: above any measured score. */
+    static final double UNMEASURED_PENALTY = PeakEwmaStrategy.UNMEASURED_PENALTY;
 
     private final ReplicaStats stats;
     private final RandomSource random;
@@ -127,7 +133,9 @@ public final class RegionAwareStrategy implements RoutingStrategy {
                 int size = region.stats().length;
                 boolean full = inFlight >= (long) maxInFlight * size;
                 double load = (inFlight + 1) / (double) size;
-                double score = Double.isNaN(latency[r]) ? 0 : latency[r] * load;
+                double score = Double.isNaN(latency[r])
+                        ? UNMEASURED_PENALTY * inFlight / size // 0 while idle: one probe at a time
+                        : latency[r] * load;
                 boolean better = best < 0
                         || (bestFull && !full)
                         || (full == bestFull && (score < bestScore || (score == bestScore && load < bestLoad)));

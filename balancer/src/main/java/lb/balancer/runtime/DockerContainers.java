@@ -8,6 +8,8 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.RestartPolicy;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import lb.balancer.config.BalancerConfig.DockerSettings;
 import lb.balancer.membership.ReplicaSpec;
 
@@ -135,6 +138,39 @@ final class DockerContainers implements AutoCloseable {
         }
         return new ReplicaSpec(labels.get(HOSTNAME), Integer.parseInt(labels.get(SERVER_ID)),
                 labels.getOrDefault(REGION, "default"), env);
+    }
+
+    /**
+     * Streams the ids of this pool's containers that die (exit, are killed, OOM) since {@code sinceEpochSeconds},
+     * to {@code onDie}, on docker-java's thread; {@code onEnd} runs when the stream breaks or ends. Close the
+     * returned callback to stop.
+     */
+    ResultCallback.Adapter<Event> streamDeaths(long sinceEpochSeconds, Consumer<String> onDie, Runnable onEnd) {
+        return docker.eventsCmd()
+                .withEventTypeFilter(EventType.CONTAINER)
+                .withEventFilter("die")
+                .withLabelFilter(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool()))
+                .withSince(Long.toString(sinceEpochSeconds))
+                .exec(new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(Event event) {
+                        if (event.getId() != null) {
+                            onDie.accept(event.getId());
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable cause) {
+                        super.onError(cause);
+                        onEnd.run();
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        super.onComplete();
+                        onEnd.run();
+                    }
+                });
     }
 
     /** All containers of this pool, running or not. */

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import lb.balancer.config.BalancerConfig.DockerSettings;
 import lb.balancer.membership.ReplicaSpec;
 import lb.balancer.routing.Replica;
@@ -31,6 +32,9 @@ public final class DockerRuntime implements ReplicaRuntime {
     private final ReadinessProbe readiness;
     /** Container id per replica name, for stop. */
     private final Map<String, String> containerIds = new ConcurrentHashMap<>();
+    /** The replica each running container of ours serves as, so a container's death names the instance that died. */
+    private final Map<String, Replica> replicasByContainer = new ConcurrentHashMap<>();
+    private DockerDeathWatch deathWatch;
 
     public DockerRuntime(DockerSettings settings, ReadinessProbe readiness) {
         this.settings = settings;
@@ -62,9 +66,11 @@ public final class DockerRuntime implements ReplicaRuntime {
                 ReplicaSpec spec = containers.specOf(inspected);
                 String address = containers.addressOf(inspected);
                 if ("running".equals(container.getState()) && address != null) {
+                    Replica replica = new Replica(spec.name(), spec.id(), address, DockerContainers.REPLICA_PORT,
+                            spec.region());
                     containerIds.put(spec.name(), container.getId());
-                    running.add(new Adoption.Running(spec, new Replica(spec.name(), spec.id(), address,
-                            DockerContainers.REPLICA_PORT, spec.region())));
+                    replicasByContainer.put(container.getId(), replica);
+                    running.add(new Adoption.Running(spec, replica));
                 } else {
                     log.info("replica {} died while the balancer was away ({}); it will be started again",
                             spec.name(), container.getStatus());
@@ -103,6 +109,7 @@ public final class DockerRuntime implements ReplicaRuntime {
             Replica replica = new Replica(spec.name(), spec.id(), address, DockerContainers.REPLICA_PORT, spec.region());
             readiness.awaitReady(replica.baseUri(), () -> isRunning(containerId));
             containerIds.put(spec.name(), containerId);
+            replicasByContainer.put(containerId, replica);
             log.info("started {} (id {}) as container {} at {}", spec.name(), spec.id(), shortId(containerId),
                     replica.baseUri());
             return replica;
@@ -116,6 +123,9 @@ public final class DockerRuntime implements ReplicaRuntime {
     @Override
     public void stop(Replica replica) throws RuntimeUnavailableException {
         String containerId = containerIds.remove(replica.name());
+        if (containerId != null) {
+            replicasByContainer.remove(containerId); // stopping it is not a death to report
+        }
         call(() -> {
             containers.stopAndRemove(containerId != null ? containerId : replica.name());
             return null;
@@ -124,7 +134,25 @@ public final class DockerRuntime implements ReplicaRuntime {
     }
 
     @Override
-    public void close() {
+    public synchronized void watchDeaths(Consumer<Replica> onDeath) {
+        if (deathWatch != null) {
+            deathWatch.close();
+        }
+        deathWatch = new DockerDeathWatch(containers, containerId -> {
+            Replica died = replicasByContainer.remove(containerId);
+            if (died != null) {
+                log.warn("container {} of {} died (Docker event)", shortId(containerId), died.name());
+                onDeath.accept(died);
+            }
+        });
+        deathWatch.start();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (deathWatch != null) {
+            deathWatch.close();
+        }
         containers.close();
     }
 

@@ -31,6 +31,7 @@ public final class ProcessRuntime implements ReplicaRuntime {
     private final ReadinessProbe readiness;
     private final Path logDir;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<Replica> onDeath = replica -> {};
 
     public ProcessRuntime(Path serverJar, ReadinessProbe readiness) {
         if (!Files.isRegularFile(serverJar)) {
@@ -92,8 +93,20 @@ public final class ProcessRuntime implements ReplicaRuntime {
                     + LogTail.of(logFile, 20));
         }
         processes.put(spec.name(), process);
+        process.onExit().thenRun(() -> {
+            // Still ours after exiting: it died on its own rather than being stopped.
+            if (processes.remove(spec.name(), process)) {
+                log.warn("{} (pid {}) exited with code {}", spec.name(), process.pid(), process.exitValue());
+                onDeath.accept(replica);
+            }
+        });
         log.info("started {} (id {}) as pid {} on port {}", spec.name(), spec.id(), process.pid(), port);
         return replica;
+    }
+
+    @Override
+    public void watchDeaths(java.util.function.Consumer<Replica> onDeath) {
+        this.onDeath = onDeath;
     }
 
     @Override
@@ -107,8 +120,10 @@ public final class ProcessRuntime implements ReplicaRuntime {
 
     @Override
     public void close() {
-        processes.values().parallelStream().forEach(ProcessRuntime::terminate);
+        // Forgotten first, so their exits are not reported as deaths.
+        List<Process> all = List.copyOf(processes.values());
         processes.clear();
+        all.parallelStream().forEach(ProcessRuntime::terminate);
     }
 
     /** SIGTERM (the replica drains in-flight requests), then SIGKILL after a grace period. */

@@ -30,6 +30,14 @@ public interface ReplicaRuntime extends AutoCloseable {
      */
     Replica start(ReplicaSpec spec) throws ReplicaStartException, RuntimeUnavailableException;
 
+    /**
+     * Asks to be told at once when a replica this runtime started or adopted dies on its own (a container that exits
+     * or is killed, a child process that exits), faster than heartbeats can notice. Not told about replicas stopped
+     * through {@link #stop}. Best effort: heartbeats remain the safety net (a hung replica does not die). Runtimes
+     * that cannot watch (fixed backends) ignore it.
+     */
+    default void watchDeaths(java.util.function.Consumer<Replica> onDeath) {}
+
     /** Stops and removes a replica: a graceful stop first, so in-flight requests can finish. */
     void stop(Replica replica) throws RuntimeUnavailableException;
 

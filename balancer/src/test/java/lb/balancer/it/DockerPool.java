@@ -1,7 +1,9 @@
 package lb.balancer.it;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Volume;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
@@ -43,7 +44,10 @@ final class DockerPool implements AutoCloseable {
         docker.createNetworkCmd().withName(network).withDriver("bridge").exec();
         balancer = new GenericContainer<>(image(root, "balancer"))
                 .withNetworkMode(network)
-                .withFileSystemBind("/var/run/docker.sock", "/var/run/docker.sock", BindMode.READ_WRITE)
+                // A plain bind rather than withFileSystemBind: that one first checks file mounting with an alpine
+                // container, which where no registry answers means minutes of pull retries.
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                        .withBinds(new Bind("/var/run/docker.sock", new Volume("/var/run/docker.sock"))))
                 .withEnv("LB_RUNTIME", "docker")
                 .withEnv("LB_NETWORK", network)
                 .withEnv("LB_POOL", pool)

@@ -32,6 +32,7 @@ public final class FakeRuntime implements ReplicaRuntime {
     private final Set<String> failingNames = ConcurrentHashMap.newKeySet();
     private final List<Replica> adoptable = new ArrayList<>();
     private final List<ReplicaSpec> deadForAdoption = new ArrayList<>();
+    private volatile java.util.function.Consumer<Replica> onDeath = replica -> {};
     private final List<ReplicaSpec> startedSpecs = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger starts = new AtomicInteger();
     private volatile boolean available = true;
@@ -78,7 +79,18 @@ public final class FakeRuntime implements ReplicaRuntime {
         deadForAdoption.add(spec);
     }
 
-    /** Stops a replica without telling anyone (its process died). */
+    /** Stops a replica and reports its death, as Docker's event stream or a child process's exit would. */
+    public void die(Replica replica) {
+        kill(replica.name());
+        onDeath.accept(replica);
+    }
+
+    @Override
+    public void watchDeaths(java.util.function.Consumer<Replica> onDeath) {
+        this.onDeath = onDeath;
+    }
+
+    /** Stops a replica without telling anyone (it hangs, or its death goes unnoticed). */
     public void kill(String name) {
         running.remove(name);
         HttpServer server = servers.remove(name);
@@ -114,7 +126,9 @@ public final class FakeRuntime implements ReplicaRuntime {
         if (failingNames.contains(spec.name())) {
             throw new ReplicaStartException("replica " + spec.name() + " failed to start: exit code 1");
         }
-        int port = serving ? serve(spec) : 10_000 + spec.id();
+        // A replacement gets a new port, as a new container gets a new address: it is a different instance.
+        boolean firstStart = startedSpecs.stream().filter(started -> started.name().equals(spec.name())).count() == 1;
+        int port = serving ? serve(spec) : firstStart ? 10_000 + spec.id() : 20_000 + starts.get();
         running.add(spec.name());
         return new Replica(spec.name(), spec.id(), "127.0.0.1", port, spec.region());
     }

@@ -75,6 +75,19 @@ class ReplicaPoolHealingTest {
     }
 
     @Test
+    void aDeathTheRuntimeReportsIsReplacedWithoutWaitingForHeartbeats() throws Exception {
+        Replica dead = replica("Server2");
+
+        runtime.die(dead);
+
+        assertEquals(List.of("Server1", "Server3"), pool.replicas().stream().map(Replica::name).toList(),
+                "out of the ring at once");
+        await(() -> pool.replicas().size() == 3, "replacement");
+        assertEquals(2, replica("Server2").id());
+        assertEquals(4, runtime.starts(), "exactly one replacement");
+    }
+
+    @Test
     void repeatedDeathReportsStartOneReplacement() throws Exception {
         Replica dead = replica("Server1");
         runtime.kill("Server1");

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import lb.hashring.RingConfig;
 
@@ -104,6 +105,54 @@ final class Simulation {
 
     int inFlight() {
         return pending.size();
+    }
+
+    /** Requests in flight to each of {@code live}, index for index, as {@link ReplicaStats} counts them. */
+    int[] inFlight(List<Replica> live) {
+        int[] counts = new int[live.size()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = stats.inFlight(live.get(i));
+        }
+        return counts;
+    }
+
+    /** What a test checks at each pick of a {@link #steady} run. */
+    @FunctionalInterface
+    interface PickCheck {
+        /**
+         * @param picked         the replica the picker chose
+         * @param inFlightBefore requests in flight to each live replica just before the pick, in {@code live} order
+         */
+        void check(Replica picked, int[] inFlightBefore);
+    }
+
+    /**
+     * An open-loop workload: {@code requests} requests arriving one every {@code intervalNanos}, whatever the
+     * replicas' speed, so slow replicas pile up requests in flight (unlike {@link #round}, where nothing finishes
+     * while a round is sent). Attempts due before each arrival end first. {@code check} sees every pick; attempts
+     * still in flight at the end are left pending. Returns requests per replica, in {@code live} order.
+     */
+    Map<Replica, Integer> steady(Picker picker, List<Replica> live, int requests, long intervalNanos,
+                                 LongSupplier keys, ToLongFunction<Replica> latency, PickCheck check) {
+        Map<Replica, Integer> counts = new LinkedHashMap<>();
+        live.forEach(r -> counts.put(r, 0));
+        for (int i = 0; i < requests; i++) {
+            advanceTo(now + intervalNanos);
+            int[] before = inFlight(live);
+            Replica replica = send(picker, RouteRequest.of(keys.getAsLong(), "/home"), latency);
+            if (replica == null) {
+                throw new AssertionError("no replica for request " + i + " with " + live.size() + " live");
+            }
+            check.check(replica, before);
+            counts.merge(replica, 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Uniform 6-digit request ids from a generator of their own, so they do not shift the latency jitter. */
+    static LongSupplier uniformKeys(long seed) {
+        SplittableRandom keys = new SplittableRandom(seed);
+        return () -> keys.nextLong(100_000, 1_000_000);
     }
 
     /**

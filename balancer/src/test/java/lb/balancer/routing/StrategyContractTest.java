@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -12,13 +13,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The contract every strategy in {@link Strategies} keeps, run against each of them: picks only replicas of the
  * snapshot, never an excluded one, answers {@link Pick.NoReplica} (never null, never an exception) when nothing is
- * left, works for 0, 1 and 56 replicas, and spreads keys within the bound each strategy promises.
+ * left, works for 0, 1 and 56 replicas, spreads keys within the bound each strategy promises, never reaches a
+ * replica of an older snapshot, and survives its counters wrapping past {@link Integer#MAX_VALUE}.
  */
 class StrategyContractTest {
 
@@ -175,5 +178,84 @@ class StrategyContractTest {
         for (StrategyParam param : Strategies.params(name)) {
             assertEquals(param.defaultNumber(), strategy.params().get(param.name()));
         }
+    }
+
+    /**
+     * A replacement keeps the dead replica's name and id but has a new address, so it is a different
+     * {@link Replica}; a picker over the new snapshot must reach neither the replaced instance nor a removed one,
+     * even with stats (in flight, latencies) still held for them from the old snapshot.
+     */
+    @ParameterizedTest
+    @MethodSource("strategies")
+    void picksOnlyTheNewSnapshotAfterAReplacementAndARemoval(String name) {
+        Simulation sim = new Simulation(5);
+        RoutingStrategy strategy = create(name, sim);
+        List<Replica> before = mixedRegions(6);
+        Picker old = strategy.picker(before);
+        for (int i = 0; i < 300; i++) { // leave requests in flight and latencies measured for the old instances
+            sim.send(old, RouteRequest.of(100_000 + i * 7_919L, "/home"), r -> (1 + r.id()) * Simulation.MS);
+        }
+        sim.advanceTo(sim.now() + 3 * Simulation.MS);
+        List<Replica> after = new ArrayList<>(before.subList(0, 5)); // S6 removed
+        Replica replaced = after.get(2);
+        after.set(2, new Replica(replaced.name(), replaced.id(), "10.0.1.99", replaced.port(), replaced.region()));
+        Picker picker = strategy.picker(after);
+        Set<Replica> members = new HashSet<>(after);
+
+        SplittableRandom keys = new SplittableRandom(17);
+        for (int i = 0; i < 2_000; i++) {
+            Replica replica = sim.send(picker, RouteRequest.of(keys.nextLong(1_000_000), "/home"),
+                    r -> (1 + r.id()) * Simulation.MS);
+            assertTrue(members.contains(replica), name + " picked " + replica + " from the old snapshot");
+            sim.advanceTo(sim.now() + Simulation.MS / 4);
+        }
+    }
+
+    /**
+     * Ribbon's {@code Math.abs(i.incrementAndGet()) % n} went negative after 2^31 picks. Round robin masks its
+     * counter instead: started at {@link Integer#MAX_VALUE}, every pick across the wrap is a live replica and the
+     * rotation goes on in order. The mask maps {@code MAX_VALUE} and {@code MIN_VALUE} to slots that are not
+     * consecutive, so the turn at the wrap skips at most one replica once: over a window across it, counts differ
+     * by at most 2, and exactly evenly again afterwards.
+     */
+    @Test
+    void roundRobinKeepsRotatingWhenItsCounterWrapsPastIntegerMaxValue() {
+        for (int n : new int[] {3, 56}) {
+            List<Replica> live = Simulation.replicas(n, "default");
+            Picker picker = new RoundRobinStrategy(Integer.MAX_VALUE - n).picker(live);
+            Map<Replica, Integer> acrossWrap = new HashMap<>();
+            for (int i = 0; i < 3 * n; i++) {
+                Pick pick = picker.pick(RouteRequest.of(i, "/home"));
+                acrossWrap.merge(assertInstanceOf(Pick.Routed.class, pick).replica(), 1, Integer::sum);
+            }
+            assertEquals(n, acrossWrap.size(), "every replica picked across the wrap, n = " + n);
+            int max = acrossWrap.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+            int min = acrossWrap.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
+            assertTrue(max - min <= 2, "n = " + n + ": " + acrossWrap.values());
+
+            // The window took n + 1 counter values up to MAX_VALUE and 2n - 1 from MIN_VALUE, which is slot 0.
+            for (int i = 0; i < 2 * n; i++) {
+                Replica expected = live.get((2 * n - 1 + i) % n);
+                Pick pick = picker.pick(RouteRequest.of(i, "/home"));
+                assertEquals(new Pick.Routed(expected), pick, "pick " + i + " after the wrap, n = " + n);
+            }
+        }
+    }
+
+    /**
+     * The rotating starts of least connections and epsilon-greedy share {@link Candidates#slot}: in range for every
+     * counter value, including the ones around the wrap.
+     */
+    @Test
+    void counterSlotsStayInRangeAcrossTheWrap() {
+        int[] counters = {Integer.MAX_VALUE - 1, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE + 1, -1, 0};
+        for (int n : new int[] {1, 3, 56}) {
+            for (int counter : counters) {
+                int slot = Candidates.slot(counter, n);
+                assertTrue(slot >= 0 && slot < n, "slot(" + counter + ", " + n + ") = " + slot);
+            }
+        }
+        assertEquals(0, Candidates.slot(Integer.MIN_VALUE, 56)); // the wrap restarts the rotation at the first
+        assertEquals(Integer.MAX_VALUE % 56, Candidates.slot(Integer.MAX_VALUE, 56));
     }
 }
