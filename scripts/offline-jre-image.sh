@@ -39,7 +39,7 @@ chmod 1777 "$root/tmp"
 
 echo "jlink from $jdk"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
-  --compress=zip-6 --output "$root/opt/java/openjdk"
+  --compress=zip-6 --generate-cds-archive --output "$root/opt/java/openjdk"
 
 # Copy every shared library the JRE's executables and libraries load, at the same paths (dynamic loader included).
 copy_with_parents() { mkdir -p "$root$(dirname "$1")"; cp -L "$1" "$root$1"; }
