@@ -366,7 +366,7 @@ public final class ReplicaPool implements AutoCloseable {
         long began = System.nanoTime();
         try {
             if (member.replica() != null) {
-                runtime.stop(member.replica()); // the dead container holds the name
+                runtime.discard(member.replica()); // the dead container holds the name
             }
             Replica fresh = runtime.start(member.spec());
             backoff.started(name);

@@ -194,6 +194,11 @@ final class DockerContainers implements AutoCloseable {
         remove(containerId);
     }
 
+    /** Gives a container another name, freeing its own. */
+    void rename(String containerId, String newName) {
+        docker.renameContainerCmd(containerId).withName(newName).exec();
+    }
+
     void remove(String containerId) {
         try {
             docker.removeContainerCmd(containerId).withForce(true).exec();

@@ -65,6 +65,11 @@ public final class DockerRuntime implements ReplicaRuntime {
                 InspectContainerResponse inspected = containers.inspect(container.getId());
                 ReplicaSpec spec = containers.specOf(inspected);
                 String address = containers.addressOf(inspected);
+                if (!("/" + spec.name()).equals(inspected.getName())) {
+                    // The remains of a replaced replica (see discard) that had not been removed yet.
+                    containers.remove(container.getId());
+                    continue;
+                }
                 if ("running".equals(container.getState()) && address != null) {
                     Replica replica = new Replica(spec.name(), spec.id(), address, DockerContainers.REPLICA_PORT,
                             spec.region());
@@ -131,6 +136,37 @@ public final class DockerRuntime implements ReplicaRuntime {
             return null;
         });
         log.info("stopped and removed {}", replica.name());
+    }
+
+    /**
+     * Renames the dead container out of the way (a quick call) and removes it in the background: on a busy machine
+     * removing takes half a second that the replacement, which needs the name, should not wait for.
+     */
+    @Override
+    public void discard(Replica dead) throws RuntimeUnavailableException {
+        String containerId = containerIds.remove(dead.name());
+        if (containerId == null) {
+            stop(dead); // not known by id (should not happen): remove by name, synchronously
+            return;
+        }
+        replicasByContainer.remove(containerId);
+        call(() -> {
+            try {
+                containers.rename(containerId, dead.name() + "-dead-" + shortId(containerId));
+            } catch (NotFoundException alreadyGone) {
+                return null;
+            }
+            Thread.ofVirtual().name("remove-" + dead.name()).start(() -> {
+                try {
+                    containers.remove(containerId);
+                    log.info("removed the dead container {} of {}", shortId(containerId), dead.name());
+                } catch (RuntimeException e) {
+                    log.warn("could not remove the dead container {} of {}: {}", shortId(containerId), dead.name(),
+                            e.getMessage());
+                }
+            });
+            return null;
+        });
     }
 
     @Override

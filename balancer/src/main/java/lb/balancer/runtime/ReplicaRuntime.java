@@ -41,6 +41,14 @@ public interface ReplicaRuntime extends AutoCloseable {
     /** Stops and removes a replica: a graceful stop first, so in-flight requests can finish. */
     void stop(Replica replica) throws RuntimeUnavailableException;
 
+    /**
+     * Gets rid of a dead replica's remains so a replacement can take its name. The pool calls it right before
+     * starting the replacement, so it should be quick; runtimes may finish the cleanup in the background.
+     */
+    default void discard(Replica dead) throws RuntimeUnavailableException {
+        stop(dead);
+    }
+
     @Override
     void close();
 }
