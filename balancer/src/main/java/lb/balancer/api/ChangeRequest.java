@@ -1,10 +1,6 @@
 package lb.balancer.api;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -43,12 +39,10 @@ public record ChangeRequest(int n, List<String> hostnames, ReplicaProfile profil
 
     /** A valid Docker container name that is also a DNS label: 2-63 letters, digits and inner '-'. */
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]");
+    private static final String EXAMPLE = "{\"n\": 1, \"hostnames\": [\"S1\"]}";
     private static final Set<String> FIELDS = Set.of("n", "hostnames");
     private static final Set<String> ADD_FIELDS = Set.of("n", "hostnames", "region", "latencyMs", "jitterMs",
             "driftMs", "driftIntervalMs");
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public ChangeRequest {
         hostnames = List.copyOf(hostnames);
@@ -62,7 +56,7 @@ public record ChangeRequest(int n, List<String> hostnames, ReplicaProfile profil
      * @throws ApiError 400 with a message saying what is wrong
      */
     public static ChangeRequest parse(String body, int maxN, String tooManyNames) {
-        JsonNode root = readObject(body);
+        JsonNode root = JsonBody.object(body, EXAMPLE);
         onlyFields(root, FIELDS, "'n' and optionally 'hostnames'");
         return parse(root, maxN, tooManyNames, ReplicaProfile.DEFAULT);
     }
@@ -73,7 +67,7 @@ public record ChangeRequest(int n, List<String> hostnames, ReplicaProfile profil
      * @throws ApiError 400 with a message saying what is wrong
      */
     public static ChangeRequest parseAdd(String body, int maxN, String tooManyNames) {
-        JsonNode root = readObject(body);
+        JsonNode root = JsonBody.object(body, EXAMPLE);
         onlyFields(root, ADD_FIELDS, "'n' and optionally 'hostnames', 'region', "
                 + String.join(", ", KNOBS.stream().map(k -> "'" + k.field() + "'").toList()));
         return parse(root, maxN, tooManyNames, profile(root));
@@ -134,22 +128,6 @@ public record ChangeRequest(int n, List<String> hostnames, ReplicaProfile profil
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("'region' " + e.getMessage().substring("region ".length()));
         }
-    }
-
-    private static JsonNode readObject(String body) {
-        if (body == null || body.isBlank()) {
-            throw ApiError.badRequest("Request body must be a JSON object such as {\"n\": 1, \"hostnames\": [\"S1\"]}");
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("Malformed JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiError.badRequest("Request body must be a JSON object such as {\"n\": 1, \"hostnames\": [\"S1\"]}");
-        }
-        return root;
     }
 
     private static int count(JsonNode node, int maxN) {

@@ -1,10 +1,6 @@
 package lb.balancer.api;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +21,6 @@ import lb.balancer.routing.Strategies;
  */
 public record StrategyRequest(String name, Map<String, Number> params) {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final String EXAMPLE = "{\"name\": \"bounded-hash\", \"c\": 1.5}";
 
     public StrategyRequest {
@@ -40,7 +33,7 @@ public record StrategyRequest(String name, Map<String, Number> params) {
      * @throws ApiError 400 with a message saying what is wrong (unknown names list the valid ones)
      */
     public static StrategyRequest parse(String body) {
-        JsonNode root = readObject(body);
+        JsonNode root = JsonBody.object(body, EXAMPLE);
         JsonNode nameNode = root.get("name");
         if (nameNode == null || nameNode.isNull()) {
             throw ApiError.badRequest("'name' is required: one of " + String.join(", ", Strategies.names()));
@@ -86,21 +79,5 @@ public record StrategyRequest(String name, Map<String, Number> params) {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
-    }
-
-    private static JsonNode readObject(String body) {
-        if (body == null || body.isBlank()) {
-            throw ApiError.badRequest("Request body must be a JSON object such as " + EXAMPLE);
-        }
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("Malformed JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw ApiError.badRequest("Request body must be a JSON object such as " + EXAMPLE);
-        }
-        return root;
     }
 }
