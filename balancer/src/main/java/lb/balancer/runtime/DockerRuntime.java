@@ -93,6 +93,7 @@ public final class DockerRuntime implements ReplicaRuntime {
     @Override
     public Replica start(ReplicaSpec spec) throws ReplicaStartException, RuntimeUnavailableException {
         String containerId;
+        long began = System.nanoTime();
         try {
             containerId = call(() -> containers.createAndStart(spec));
         } catch (ConflictException e) {
@@ -112,11 +113,15 @@ public final class DockerRuntime implements ReplicaRuntime {
                 throw new ReplicaStartException("has no address on network " + settings.network());
             }
             Replica replica = new Replica(spec.name(), spec.id(), address, DockerContainers.REPLICA_PORT, spec.region());
+            long running = System.nanoTime();
             readiness.awaitReady(replica.baseUri(), () -> isRunning(containerId));
             containerIds.put(spec.name(), containerId);
             replicasByContainer.put(containerId, replica);
-            log.info("started {} (id {}) as container {} at {}", spec.name(), spec.id(), shortId(containerId),
-                    replica.baseUri());
+            long ready = System.nanoTime();
+            // Where a start's time goes: Docker creating and starting the container, then the JVM booting.
+            log.info("started {} (id {}) as container {} at {} (docker {} ms, boot {} ms)", spec.name(), spec.id(),
+                    shortId(containerId), replica.baseUri(), (running - began) / 1_000_000,
+                    (ready - running) / 1_000_000);
             return replica;
         } catch (ReplicaStartException | RuntimeException e) {
             String why = describeFailure(containerId);

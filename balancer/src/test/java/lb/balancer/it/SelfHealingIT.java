@@ -65,7 +65,8 @@ class SelfHealingIT {
         if (docker != null) {
             // The balancer's own account of each healing, for the report: when it knew, how long replacing took.
             docker.balancer.getLogs().lines()
-                    .filter(line -> line.contains("died") || line.contains("is dead") || line.contains("replaced"))
+                    .filter(line -> line.contains("died") || line.contains("is dead") || line.contains("replaced")
+                            || line.contains("started Server"))
                     .forEach(line -> System.out.println("[self-healing] balancer: " + line.strip()));
             docker.close();
         }
