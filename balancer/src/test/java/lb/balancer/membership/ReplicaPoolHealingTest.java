@@ -103,6 +103,23 @@ class ReplicaPoolHealingTest {
     }
 
     @Test
+    void whileTheRuntimeIsUnreachableTheDeadStayListedAndAreReplacedWhenItIsBack() throws Exception {
+        runtime.setAvailable(false);
+        Replica dead = replica("Server2");
+        runtime.kill("Server2");
+        pool.markDown(dead);
+
+        Thread.sleep(500); // a few replacement attempts fail meanwhile
+        assertEquals(List.of("Server1", "Server2", "Server3"), pool.names(), "nothing removed from /rep");
+        assertEquals(List.of("Server1", "Server3"), pool.replicas().stream().map(Replica::name).toList(),
+                "the live ones keep serving");
+
+        runtime.setAvailable(true);
+        await(() -> pool.replicas().size() == 3, "replacement once the runtime answers again");
+        assertEquals(Set.of("Server1", "Server2", "Server3"), runtime.running());
+    }
+
+    @Test
     void crashLoopBacksOff() throws Exception {
         runtime.failStartsOf("Server3");
         Replica dead = replica("Server3");
