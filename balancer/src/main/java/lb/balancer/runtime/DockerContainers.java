@@ -45,13 +45,6 @@ final class DockerContainers implements AutoCloseable {
     static final String POOL = "lb.pool";
     static final String HOSTNAME = "lb.hostname";
     static final String SERVER_ID = "lb.server-id";
-    /**
-     * A replica starts with 8 times the usual CPU weight (Docker's cpu-shares, 1024 by default) and gets the usual
-     * weight once it answers: on a busy machine a replacement's JVM then boots about a third faster instead of
-     * queueing behind the traffic it is meant to take over. Measured under load on 2 cores: 1.45 s against 2.17 s.
-     */
-    static final int BOOT_CPU_SHARES = 8192;
-    static final int NORMAL_CPU_SHARES = 1024;
     static final String REGION = "lb.region";
     static final int REPLICA_PORT = 5000;
 
@@ -98,7 +91,6 @@ final class DockerContainers implements AutoCloseable {
                 .withNetworkMode(settings.network())
                 .withMemory(settings.memoryBytes())
                 .withPidsLimit(PIDS_LIMIT)
-                .withCpuShares(BOOT_CPU_SHARES)
                 .withPrivileged(false)
                 .withRestartPolicy(RestartPolicy.noRestart());
         String id = docker.createContainerCmd(settings.serverImage())
@@ -200,25 +192,6 @@ final class DockerContainers implements AutoCloseable {
             // e.g. 409 for a paused container: the forced removal below kills it
         }
         remove(containerId);
-    }
-
-    /**
-     * Ends a replica's start-up CPU boost (see {@link #BOOT_CPU_SHARES}): from now on it weighs like any container.
-     * Returns false when Docker refused (the replica works anyway, it just keeps its weight).
-     */
-    boolean endBootBoost(String containerId) {
-        try {
-            docker.updateContainerCmd(containerId).withCpuShares(NORMAL_CPU_SHARES).exec();
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** Whether a container still has the start-up CPU boost (a balancer stopped while it booted). */
-    static boolean boosted(InspectContainerResponse container) {
-        Integer shares = container.getHostConfig() == null ? null : container.getHostConfig().getCpuShares();
-        return shares != null && shares == BOOT_CPU_SHARES;
     }
 
     /** Gives a container another name, freeing its own. */

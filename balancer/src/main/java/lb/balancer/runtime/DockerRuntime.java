@@ -75,9 +75,6 @@ public final class DockerRuntime implements ReplicaRuntime {
                             spec.region());
                     containerIds.put(spec.name(), container.getId());
                     replicasByContainer.put(container.getId(), replica);
-                    if (DockerContainers.boosted(inspected)) {
-                        containers.endBootBoost(container.getId()); // the last balancer stopped while it booted
-                    }
                     running.add(new Adoption.Running(spec, replica));
                 } else {
                     log.info("replica {} died while the balancer was away ({}); it will be started again",
@@ -121,9 +118,6 @@ public final class DockerRuntime implements ReplicaRuntime {
             containerIds.put(spec.name(), containerId);
             replicasByContainer.put(containerId, replica);
             long ready = System.nanoTime();
-            if (!containers.endBootBoost(containerId)) {
-                log.warn("could not lower the start-up CPU weight of {}; it keeps it", spec.name());
-            }
             // Where a start's time goes: Docker creating and starting the container, then the JVM booting.
             log.info("started {} (id {}) as container {} at {} (docker {} ms, boot {} ms)", spec.name(), spec.id(),
                     shortId(containerId), replica.baseUri(), (running - began) / 1_000_000,
