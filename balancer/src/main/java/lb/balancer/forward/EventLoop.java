@@ -6,6 +6,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -46,6 +47,11 @@ final class EventLoop implements Runnable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayList<ClientConnection> clients = new ArrayList<>();
     private final HashMap<HostPort, UpstreamPool> pools = new HashMap<>();
+    /**
+     * The same pools by replica instance: pickers hand out the same {@link Replica} objects until membership changes,
+     * so an identity look-up (no record hashing, no allocation) finds the pool on the hot path.
+     */
+    private final IdentityHashMap<Replica, UpstreamPool> poolsByReplica = new IdentityHashMap<>();
     private long nextSweep;
     private long drainDeadline;
 
@@ -112,6 +118,15 @@ final class EventLoop implements Runnable {
         });
     }
 
+    UpstreamPool pool(Replica replica) {
+        UpstreamPool pool = poolsByReplica.get(replica);
+        if (pool == null) {
+            pool = pool(replica.host(), replica.port());
+            poolsByReplica.put(replica, pool);
+        }
+        return pool;
+    }
+
     void removeClient(ClientConnection c) {
         int slot = c.slot;
         ClientConnection last = clients.remove(clients.size() - 1);
@@ -164,7 +179,11 @@ final class EventLoop implements Runnable {
             if (i < clients.size()) clients.get(i).checkTimeout(now);
         }
         for (Iterator<UpstreamPool> it = pools.values().iterator(); it.hasNext(); ) {
-            if (it.next().sweep(now)) it.remove();
+            UpstreamPool pool = it.next();
+            if (pool.sweep(now)) {
+                it.remove();
+                poolsByReplica.values().removeIf(p -> p == pool);
+            }
         }
     }
 
@@ -184,6 +203,7 @@ final class EventLoop implements Runnable {
             p.closeAll();
         }
         pools.clear();
+        poolsByReplica.clear();
         Runnable t;
         while ((t = tasks.poll()) != null) {
             t.run();

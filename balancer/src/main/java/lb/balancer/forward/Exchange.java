@@ -81,7 +81,7 @@ final class Exchange {
         Pick pick = cfg.pickers().get().pick(route);
         if (pick instanceof Pick.Routed(Replica r)) {
             replica = r;
-            pool = loop.pool(r.host(), r.port());
+            pool = loop.pool(r);
             tries++;
             listenerOpen = true;
             cfg.listener().started(r);
