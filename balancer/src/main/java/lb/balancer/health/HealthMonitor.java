@@ -30,12 +30,18 @@ import org.slf4j.LoggerFactory;
  *       makes the replica suspect at once, without waiting for the next heartbeat.</li>
  * </ul>
  *
+ * <p>When most replicas (of three or more) fail their heartbeats at the same time, the likelier cause is this balancer
+ * (starved of CPU, cut off from the network) rather than all of them dying together: they stay suspect but are not
+ * replaced until that has lasted {@link #MAJORITY_GRACE}. Replacing healthy replicas would turn a hiccup into an
+ * outage. Real deaths do not wait: the runtime reports them (Docker events, process exits).
+ *
  * <p>At most one heartbeat per replica is in flight, so a hung replica does not pile up probes. Listener calls come
  * from the data path's event loops: they only hand the work to this monitor's thread.
  */
 public final class HealthMonitor implements ForwardListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+    static final Duration MAJORITY_GRACE = Duration.ofSeconds(5);
 
     private final ReplicaPool pool;
     private final HealthSettings settings;
@@ -43,6 +49,8 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Map<Replica, Integer> failures = new ConcurrentHashMap<>();
     private final Set<Replica> probing = ConcurrentHashMap.newKeySet();
+    /** Since when most replicas have been failing at once; -1 when they are not. Monitor thread only. */
+    private long majorityFailingSince = -1;
 
     public HealthMonitor(ReplicaPool pool, HealthSettings settings) {
         this.pool = pool;
@@ -92,12 +100,30 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
         }
         int count = failures.merge(replica, 1, Integer::sum);
         log.debug("heartbeat of {} failed ({}), {} in a row", replica.name(), detail, count);
-        if (count >= settings.failures()) {
+        if (count >= settings.failures() && !holdBackBecauseMostFail()) {
             failures.remove(replica);
             pool.markDown(replica);
         } else {
             pool.markSuspect(replica);
         }
+    }
+
+    /** Whether to keep a replica that failed enough heartbeats suspect instead of dead (see the class comment). */
+    private boolean holdBackBecauseMostFail() {
+        int watched = pool.watched().size();
+        boolean mostFail = watched >= 3 && failures.size() * 2 > watched;
+        if (!mostFail) {
+            majorityFailingSince = -1;
+            return false;
+        }
+        long now = System.nanoTime();
+        if (majorityFailingSince < 0) {
+            majorityFailingSince = now;
+            log.warn("heartbeats fail for {} of {} replicas at once: more likely this balancer is starved or cut off; "
+                    + "not replacing any for {} s unless the runtime reports a death", failures.size(), watched,
+                    MAJORITY_GRACE.toSeconds());
+        }
+        return now - majorityFailingSince < MAJORITY_GRACE.toNanos();
     }
 
     @Override

@@ -119,6 +119,27 @@ class SelfHealingTest {
     }
 
     @Test
+    void whenMostHeartbeatsFailAtOnceNoneIsReplacedAtFirst() throws Exception {
+        // What a starved or cut-off balancer sees: every heartbeat fails together (here the replicas stop answering
+        // without the runtime reporting a death).
+        runtime.kill("Server1");
+        runtime.kill("Server2");
+        runtime.kill("Server3");
+
+        Thread.sleep(1_500); // many times the 2 failures x 100 ms that would otherwise declare them dead
+        assertEquals(3, runtime.starts(), "nothing replaced while most fail at once");
+        assertEquals(List.of("Server1", "Server2", "Server3"), pool.names());
+        assertEquals(List.of(), pool.replicas(), "all suspect: out of the ring");
+
+        long end = System.nanoTime() + HealthMonitor.MAJORITY_GRACE.plusSeconds(5).toNanos();
+        while (pool.replicas().size() < 3 && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals(3, pool.replicas().size(), "replaced once the failures outlasted the grace period");
+        assertEquals(6, runtime.starts());
+    }
+
+    @Test
     void noHealthyReplicaGivesAFast503() throws Exception {
         pool.replicas().forEach(pool::markSuspect);
 
