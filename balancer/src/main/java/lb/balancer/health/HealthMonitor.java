@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  *       makes the replica suspect at once, without waiting for the next heartbeat.</li>
  * </ul>
  *
- * <p>When most replicas (of three or more) fail their heartbeats at the same time, the likelier cause is this balancer
- * (starved of CPU, cut off from the network) rather than all of them dying together: they stay suspect but are not
- * replaced until that has lasted {@link #MAJORITY_GRACE}. Replacing healthy replicas would turn a hiccup into an
- * outage. Real deaths do not wait: the runtime reports them (Docker events, process exits).
+ * <p>Heartbeats alone never declare dead a replica whose loss would leave fewer than half of the pool healthy, until
+ * that has lasted {@link #MAJORITY_GRACE}: when most replicas fail at once (or the last ones standing fail while others
+ * are being replaced) the likelier cause is this balancer, starved of CPU or cut off, and replacing healthy replicas
+ * would turn a hiccup into an outage. They stay suspect meanwhile (and the pool still routes to suspects when no
+ * replica is healthy). Real deaths do not wait: the runtime reports them (Docker events, process exits).
  *
  * <p>At most one heartbeat per replica is in flight, so a hung replica does not pile up probes. Listener calls come
  * from the data path's event loops: they only hand the work to this monitor's thread.
@@ -100,18 +101,18 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
         }
         int count = failures.merge(replica, 1, Integer::sum);
         log.debug("heartbeat of {} failed ({}), {} in a row", replica.name(), detail, count);
+        pool.markSuspect(replica); // out of the ring at once (a no-op when it already is)
         if (count >= settings.failures() && !holdBackBecauseMostFail()) {
             failures.remove(replica);
             pool.markDown(replica);
-        } else {
-            pool.markSuspect(replica);
         }
     }
 
     /** Whether to keep a replica that failed enough heartbeats suspect instead of dead (see the class comment). */
     private boolean holdBackBecauseMostFail() {
-        int watched = pool.watched().size();
-        boolean mostFail = watched >= 3 && failures.size() * 2 > watched;
+        int size = pool.names().size();
+        int healthyAfter = pool.healthyCount(); // the failing replica is suspect by now, so not counted
+        boolean mostFail = size >= 2 && healthyAfter * 2 < size;
         if (!mostFail) {
             majorityFailingSince = -1;
             return false;
@@ -119,9 +120,9 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
         long now = System.nanoTime();
         if (majorityFailingSince < 0) {
             majorityFailingSince = now;
-            log.warn("heartbeats fail for {} of {} replicas at once: more likely this balancer is starved or cut off; "
-                    + "not replacing any for {} s unless the runtime reports a death", failures.size(), watched,
-                    MAJORITY_GRACE.toSeconds());
+            log.warn("heartbeats fail while only {} of {} replicas are healthy: more likely this balancer is starved or "
+                    + "cut off; replacing none on heartbeats for {} s unless the runtime reports a death",
+                    healthyAfter, size, MAJORITY_GRACE.toSeconds());
         }
         return now - majorityFailingSince < MAJORITY_GRACE.toNanos();
     }

@@ -118,9 +118,23 @@ public final class ReplicaPool implements AutoCloseable {
         return members.stream().map(Member::name).toList();
     }
 
-    /** The replicas taking traffic now (immutable). */
+    /**
+     * The replicas taking traffic now (immutable): the healthy ones. When none is healthy but some are only suspected,
+     * those: a suspicion can be wrong (a starved balancer sees heartbeats time out), and a replica that may answer
+     * beats a certain 503 (Envoy calls this panic routing). Only when every replica is dead is the ring empty.
+     */
     public List<Replica> replicas() {
-        return members.stream().filter(m -> m.health() == Health.UP).map(Member::replica).toList();
+        List<Replica> up = inHealth(Health.UP);
+        return up.isEmpty() ? inHealth(Health.SUSPECT) : up;
+    }
+
+    /** How many replicas are healthy (in the ring, not merely suspected). */
+    public int healthyCount() {
+        return inHealth(Health.UP).size();
+    }
+
+    private List<Replica> inHealth(Health health) {
+        return members.stream().filter(m -> m.health() == health).map(Member::replica).toList();
     }
 
     /** The instances health checking should probe: in the ring, or suspected and waiting to be cleared. */

@@ -111,6 +111,8 @@ class SelfHealingIT {
     @Test
     @Order(3)
     void twoOfThreeKilledAreBothReplaced() throws Exception {
+        awaitStable("Server1");
+        awaitStable("Server2");
         Map<String, String> before = containerIds();
         Load load = Load.start(docker.baseUri(), 3_000, 16);
         load.awaitSent(500);

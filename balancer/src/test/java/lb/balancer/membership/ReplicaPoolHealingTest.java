@@ -88,6 +88,25 @@ class ReplicaPoolHealingTest {
     }
 
     @Test
+    void whenNoneIsHealthyTheSuspectsStillTakeTrafficButNotTheDead() {
+        Replica server1 = replica("Server1");
+        Replica server2 = replica("Server2");
+        Replica server3 = replica("Server3");
+        runtime.setAvailable(false); // keeps the dead one from being replaced during the test
+        pool.markDown(server1);
+        pool.markSuspect(server2);
+        pool.markSuspect(server3);
+
+        assertEquals(0, pool.healthyCount());
+        assertEquals(List.of("Server2", "Server3"), pool.replicas().stream().map(Replica::name).toList(),
+                "a suspicion may be wrong: better than a certain 503");
+
+        pool.clearSuspect(server3);
+        assertEquals(List.of("Server3"), pool.replicas().stream().map(Replica::name).toList(),
+                "once one is healthy, only the healthy take traffic");
+    }
+
+    @Test
     void repeatedDeathReportsStartOneReplacement() throws Exception {
         Replica dead = replica("Server1");
         runtime.kill("Server1");
