@@ -36,14 +36,9 @@ public final class AdminApi implements AutoCloseable {
 
     private final ReplicaPool pool;
     private final int maxReplicas;
-    /** What new strategies are built with; null when switching at run time is not wired (PUT is refused). */
+    /** What new strategies are built with (and the stats {@code /status} shows). */
     private final StrategyContext strategies;
     private final Javalin app;
-
-    /** An API whose {@code PUT /strategy} is refused with 409 (no {@link StrategyContext} to build strategies). */
-    public AdminApi(ReplicaPool pool, int maxReplicas) {
-        this(pool, maxReplicas, null);
-    }
 
     /** @param strategies the ring settings, stats and randomness that {@code PUT /strategy} builds strategies with */
     public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies) {
@@ -81,7 +76,7 @@ public final class AdminApi implements AutoCloseable {
     private void status(Context ctx) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("strategy", pool.strategy().name());
-        message.put("replicas", strategies == null ? pool.status() : pool.status(this::measured));
+        message.put("replicas", pool.status(this::measured));
         ctx.status(200).contentType("application/json").result(JsonText.success(message));
     }
 
@@ -119,9 +114,6 @@ public final class AdminApi implements AutoCloseable {
 
     /** Builds the requested strategy first, so a refused request changes nothing. */
     private void switchStrategy(Context ctx) {
-        if (strategies == null) {
-            throw new ApiError(409, "Switching strategies at run time is not enabled on this balancer");
-        }
         StrategyRequest request = StrategyRequest.parse(ctx.body());
         RoutingStrategy next;
         try {

@@ -145,13 +145,9 @@ public final class ReplicaPool implements AutoCloseable {
     /**
      * Every member with its health, in {@code /rep} order, for {@code GET /status}: {@code name}, {@code id},
      * {@code health} ({@code up}, {@code suspect}, {@code down}), {@code address} (absent while there is no
-     * instance), {@code region} and the experiment {@code settings} it was started with (when any).
+     * instance), {@code region}, the experiment {@code settings} it was started with (when any), and for a running
+     * instance what {@code measured} adds (e.g. what the data path saw).
      */
-    public List<Map<String, Object>> status() {
-        return status(replica -> Map.of());
-    }
-
-    /** As {@link #status()}, each running replica's row extended with {@code measured} (e.g. what the data path saw). */
     public List<Map<String, Object>> status(Function<Replica, Map<String, Object>> measured) {
         return members.stream().map(m -> {
             Map<String, Object> row = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -52,12 +51,6 @@ public final class ReplicaStats implements ForwardListener {
     public static final double DEFAULT_ALPHA = 0.3;
 
     private final ConcurrentHashMap<Replica, Stat> byReplica = new ConcurrentHashMap<>();
-    /**
-     * The same stats by replica instance, for the data path: pickers hand out the instances they were built with, so
-     * an identity look-up finds them without hashing the record. Copy-on-write: rebuilt when a replica is first seen
-     * or dropped (membership changes), read without locks.
-     */
-    private volatile IdentityHashMap<Replica, Stat> byInstance = new IdentityHashMap<>();
     private final LongSupplier clock;
     private final double decayNanos;
     private final long failurePenaltyNanos;
@@ -90,7 +83,7 @@ public final class ReplicaStats implements ForwardListener {
 
     @Override
     public void finished(Replica replica, long nanos, Outcome outcome) {
-        Stat stat = lookup(replica);
+        Stat stat = byReplica.get(replica);
         if (stat == null) {
             return; // the replica left the membership and its stats were dropped
         }
@@ -102,16 +95,12 @@ public final class ReplicaStats implements ForwardListener {
     /** Drops the stats of every replica not in {@code live}. Call it when membership changes (off the data path). */
     public void retain(Collection<Replica> live) {
         Set<Replica> keep = new HashSet<>(live);
-        if (byReplica.keySet().retainAll(keep)) {
-            refreshInstances();
-        }
+        byReplica.keySet().retainAll(keep);
     }
 
     /** Drops the stats of one replica instance that left for good (e.g. from {@code ReplicaPool.onLeave}). */
     public void forget(Replica replica) {
-        if (byReplica.remove(replica) != null) {
-            refreshInstances();
-        }
+        byReplica.remove(replica);
     }
 
     /** Sets the EMA's smoothing factor α in {@code (0, 1]} for the samples from now on. */
@@ -174,23 +163,8 @@ public final class ReplicaStats implements ForwardListener {
     }
 
     private Stat stat(Replica replica) {
-        Stat stat = lookup(replica); // lock-free fast path; computeIfAbsent may lock a bin
-        if (stat == null) {
-            stat = byReplica.computeIfAbsent(replica, r -> new Stat());
-            refreshInstances();
-        }
-        return stat;
-    }
-
-    private Stat lookup(Replica replica) {
-        Stat stat = byInstance.get(replica);
-        return stat != null ? stat : byReplica.get(replica); // an equal replica from elsewhere, or none
-    }
-
-    private synchronized void refreshInstances() {
-        IdentityHashMap<Replica, Stat> next = new IdentityHashMap<>(byReplica.size() * 2);
-        byReplica.forEach(next::put);
-        byInstance = next;
+        Stat stat = byReplica.get(replica); // lock-free fast path; computeIfAbsent may lock a bin
+        return stat != null ? stat : byReplica.computeIfAbsent(replica, r -> new Stat());
     }
 
     /**

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import lb.hashring.RingConfig;
 
 /**
  * The registry of routing strategies by lower-case name: one explicit table, so the valid names and their
@@ -88,17 +87,6 @@ public final class Strategies {
             values.put(param.name(), given == null ? param.defaultNumber() : param.check(given));
         }
         return entry.factory().create(values, context);
-    }
-
-    /**
-     * The strategy called {@code name} with default parameters over the ring settings {@code ring} and stats that
-     * nothing feeds: the strategies that learn then see every replica idle and unmeasured. For callers that have
-     * not wired a {@link ReplicaStats} yet; prefer {@link #create(String, Map, StrategyContext)}.
-     *
-     * @throws IllegalArgumentException for an unknown name, listing the valid ones
-     */
-    public static RoutingStrategy create(String name, RingConfig ring) {
-        return create(name, Map.of(), StrategyContext.of(ring, new ReplicaStats()));
     }
 
     private static Entry entry(String name) {

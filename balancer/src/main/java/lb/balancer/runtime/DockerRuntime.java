@@ -132,10 +132,7 @@ public final class DockerRuntime implements ReplicaRuntime {
 
     @Override
     public void stop(Replica replica) throws RuntimeUnavailableException {
-        String containerId = containerIds.remove(replica.name());
-        if (containerId != null) {
-            replicasByContainer.remove(containerId); // stopping it is not a death to report
-        }
+        String containerId = forget(replica);
         call(() -> {
             containers.stopAndRemove(containerId != null ? containerId : replica.name());
             return null;
@@ -144,17 +141,31 @@ public final class DockerRuntime implements ReplicaRuntime {
     }
 
     /**
+     * Stops tracking {@code replica}'s container; returns its id (null if unknown). Its exit is then not a death to
+     * report.
+     */
+    private String forget(Replica replica) {
+        String containerId = containerIds.remove(replica.name());
+        if (containerId != null) {
+            replicasByContainer.remove(containerId);
+        }
+        return containerId;
+    }
+
+    /**
      * Renames the dead container out of the way (a quick call) and removes it in the background: on a busy machine
      * removing takes half a second that the replacement, which needs the name, should not wait for.
      */
     @Override
     public void discard(Replica dead) throws RuntimeUnavailableException {
-        String containerId = containerIds.remove(dead.name());
+        String containerId = forget(dead);
         if (containerId == null) {
-            stop(dead); // not known by id (should not happen): remove by name, synchronously
+            call(() -> {
+                containers.stopAndRemove(dead.name()); // not known by id (should not happen): by name, synchronously
+                return null;
+            });
             return;
         }
-        replicasByContainer.remove(containerId);
         call(() -> {
             try {
                 containers.rename(containerId, dead.name() + "-dead-" + shortId(containerId));

@@ -11,6 +11,8 @@ import lb.balancer.membership.FakeRuntime;
 import lb.balancer.membership.PoolException;
 import lb.balancer.membership.ReplicaPool;
 import lb.balancer.routing.ConsistentHashStrategy;
+import lb.balancer.routing.ReplicaStats;
+import lb.balancer.routing.StrategyContext;
 import lb.balancer.runtime.StaticRuntime;
 import lb.hashring.RingConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class AdminApiTest {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final StrategyContext CONTEXT = StrategyContext.of(RingConfig.defaults(), new ReplicaStats());
 
     private FakeRuntime runtime;
     private AdminApi api;
@@ -30,7 +33,7 @@ class AdminApiTest {
         runtime = new FakeRuntime();
         ReplicaPool pool = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56);
         pool.bootstrap(3);
-        api = new AdminApi(pool, 56);
+        api = new AdminApi(pool, 56, CONTEXT);
         port = api.start("127.0.0.1", 0);
     }
 
@@ -136,7 +139,7 @@ class AdminApiTest {
         ReplicaPool pool = new ReplicaPool(new StaticRuntime(List.of(URI.create("http://127.0.0.1:9001"))),
                 new ConsistentHashStrategy(RingConfig.defaults()), 56);
         pool.bootstrap(1);
-        try (AdminApi fixed = new AdminApi(pool, 56)) {
+        try (AdminApi fixed = new AdminApi(pool, 56, CONTEXT)) {
             int fixedPort = fixed.start("127.0.0.1", 0);
             HttpResponse<String> response = CLIENT.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixedPort + "/add"))

@@ -8,11 +8,11 @@ import lb.balancer.routing.Picker;
 import lb.balancer.routing.Replica;
 
 /**
- * Runs the front door alone in front of fixed backends, for {@code bench/run.sh}; the real balancer wires the ring
- * picker, membership and the admin API instead.
+ * Runs the front door alone in front of fixed backends, for {@code bench/compare-designs.sh}, which compiles it with
+ * the forward package (it is not part of the product; the real balancer wires the ring picker, membership and the
+ * admin API instead).
  *
- * <pre>java -cp balancer/target/classes:slf4j-api.jar lb.balancer.forward.BenchFrontDoor \
- *     [--port 5000] [--loops N] http://127.0.0.1:5001 http://127.0.0.1:5002 ...</pre>
+ * <pre>BenchFrontDoor [--port 5000] [--loops N] http://127.0.0.1:5001 http://127.0.0.1:5002 ...</pre>
  *
  * Routing is key modulo the number of backends (skipping excluded ids): as cheap as a ring lookup, which is an array
  * read, so the bench measures the data path rather than the strategy.
