@@ -1,9 +1,16 @@
 package lb.server;
 
+import java.nio.file.Path;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Entry point: {@code SERVER_ID=7 java -jar server/target/server.jar}. Settings: see {@link ServerConfig}. */
+/**
+ * Entry point: {@code SERVER_ID=7 java -jar server/target/server.jar}. Settings: see {@link ServerConfig}.
+ *
+ * <p>{@code SERVER_SPARE=true} starts a spare instead (see {@link ReplicaServer#spare}); it records its claim in
+ * {@code SERVER_CLAIM_FILE}, default {@value #DEFAULT_CLAIM_FILE}, where the balancer looks for it.
+ */
 public final class ServerMain {
 
     private static final Logger log = LoggerFactory.getLogger(ServerMain.class);
@@ -13,6 +20,8 @@ public final class ServerMain {
      * record a class-data-sharing archive, which makes every replica (and so every replacement) start faster.
      */
     static final String CDS_TRAINING = "lb.cds.training";
+
+    static final String DEFAULT_CLAIM_FILE = "/tmp/lb-claim";
 
     private ServerMain() {}
 
@@ -29,7 +38,10 @@ public final class ServerMain {
             train(config);
             return;
         }
-        ReplicaServer server = new ReplicaServer(config);
+        Map<String, String> env = System.getenv();
+        ReplicaServer server = "true".equalsIgnoreCase(env.getOrDefault("SERVER_SPARE", "").trim())
+                ? ReplicaServer.spare(config.port(), env, Path.of(env.getOrDefault("SERVER_CLAIM_FILE", DEFAULT_CLAIM_FILE)))
+                : new ReplicaServer(config);
         server.start();
         // SIGTERM (docker stop, the balancer removing a replica) runs this: drain in-flight requests, then exit.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));

@@ -77,6 +77,7 @@ public final class AdminApi implements AutoCloseable {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("strategy", pool.strategy().name());
         message.put("replicas", pool.status(this::measured));
+        message.put("spares", pool.readySpares());
         ctx.status(200).contentType("application/json").result(JsonText.success(message));
     }
 

@@ -67,6 +67,8 @@ public record BalancerConfig(
      * @param pool        {@code LB_POOL}: label value that tells this balancer's containers from others', default
      *                    {@code lb}
      * @param memoryBytes {@code LB_REPLICA_MEMORY_MB}: memory limit per replica container, default 256 MiB
+     * @param spares      {@code LB_SPARES}: booted spare containers kept ready to replace a dead replica in well
+     *                    under a second, default 1 (0 turns them off: replacements then start a container)
      */
-    public record DockerSettings(String serverImage, String network, String pool, long memoryBytes) {}
+    public record DockerSettings(String serverImage, String network, String pool, long memoryBytes, int spares) {}
 }

@@ -25,6 +25,8 @@ public final class BalancerConfigParser {
 
     /** Most servers that fit the ring: ⌊512 / 9⌋. */
     public static final int MAX_REPLICAS = 56;
+    /** Spares are whole JVMs kept idle: a handful covers simultaneous deaths. */
+    public static final int MAX_SPARES = 8;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern DOCKER_REF = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
@@ -53,7 +55,8 @@ public final class BalancerConfigParser {
                 matching("LB_SERVER_IMAGE", "lb-server:latest", DOCKER_REF, "a Docker image reference"),
                 matching("LB_NETWORK", "net1", DOCKER_REF, "a Docker network name"),
                 matching("LB_POOL", "lb", NAME, "lower-case letters, digits and '-'"),
-                integer("LB_REPLICA_MEMORY_MB", 256, 32, 65_536) * 1024L * 1024L);
+                integer("LB_REPLICA_MEMORY_MB", 256, 32, 65_536) * 1024L * 1024L,
+                integer("LB_SPARES", 1, 0, MAX_SPARES));
         return new BalancerConfig(
                 integer("LB_PORT", 5000, 0, 65_535),
                 runtime,

@@ -142,6 +142,11 @@ public final class ReplicaPool implements AutoCloseable {
         return members.stream().filter(m -> m.health() != Health.DOWN).map(Member::replica).toList();
     }
 
+    /** Booted spares ready to replace a dead replica at once (see {@code LB_SPARES}). */
+    public int readySpares() {
+        return runtime.readySpares();
+    }
+
     /**
      * Every member with its health, in {@code /rep} order, for {@code GET /status}: {@code name}, {@code id},
      * {@code health} ({@code up}, {@code suspect}, {@code down}), {@code address} (absent while there is no

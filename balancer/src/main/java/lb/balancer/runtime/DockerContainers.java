@@ -17,6 +17,10 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import lb.balancer.config.BalancerConfig.DockerSettings;
 import lb.balancer.membership.ReplicaSpec;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * The only class that talks to Docker: creates, starts, inspects, stops and lists this pool's replica containers.
@@ -33,7 +38,9 @@ import lb.balancer.membership.ReplicaSpec;
  * <p>Every container gets the same template: the configured image, the pool's network only, no mounts, not
  * privileged, memory and PID limits, no restart policy (the balancer replaces replicas itself), and labels
  * ({@code lb.managed-by}, {@code lb.pool}, {@code lb.hostname}, {@code lb.server-id}, {@code lb.region}). Listing
- * and removal go by label, so containers this balancer did not make are never touched.
+ * and removal go by label, so containers this balancer did not make are never touched. Warm spares carry the pool
+ * labels and {@code lb.role=spare} instead of an identity, since labels cannot change once a spare is claimed: a
+ * claimed spare's identity is its claim file ({@link #readClaim}).
  *
  * <p>Thread-safe (the docker-java client is). Calls throw docker-java's runtime exceptions; {@link DockerRuntime}
  * turns them into the runtime's checked ones.
@@ -46,6 +53,11 @@ final class DockerContainers implements AutoCloseable {
     static final String HOSTNAME = "lb.hostname";
     static final String SERVER_ID = "lb.server-id";
     static final String REGION = "lb.region";
+    /** Marks a warm spare: started with no identity, claimed later (see {@link WarmSpares}). */
+    static final String ROLE = "lb.role";
+    static final String ROLE_SPARE = "spare";
+    /** Where a claimed spare records its claim (the server's {@code SERVER_CLAIM_FILE}). */
+    static final String CLAIM_FILE = "/tmp/lb-claim";
     static final int REPLICA_PORT = 5000;
 
     private static final long PIDS_LIMIT = 256;
@@ -86,7 +98,19 @@ final class DockerContainers implements AutoCloseable {
         spec.env().forEach((key, value) -> env.add(key + "=" + value));
         env.add("SERVER_ID=" + spec.id());
         env.add("SERVER_REGION=" + spec.region());
-        env.add("PORT=" + REPLICA_PORT);
+        return createAndStart(spec.name(), env, labels(spec));
+    }
+
+    /** Creates and starts a spare named {@code name}: a replica with no identity until claimed. Returns its id. */
+    String createAndStartSpare(String name) {
+        Map<String, String> labels = poolLabels();
+        labels.put(ROLE, ROLE_SPARE);
+        return createAndStart(name, List.of("SERVER_SPARE=true", "SERVER_CLAIM_FILE=" + CLAIM_FILE), labels);
+    }
+
+    private String createAndStart(String name, List<String> env, Map<String, String> labels) {
+        List<String> allEnv = new ArrayList<>(env);
+        allEnv.add("PORT=" + REPLICA_PORT);
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode(settings.network())
                 .withMemory(settings.memoryBytes())
@@ -94,11 +118,11 @@ final class DockerContainers implements AutoCloseable {
                 .withPrivileged(false)
                 .withRestartPolicy(RestartPolicy.noRestart());
         String id = docker.createContainerCmd(settings.serverImage())
-                .withName(spec.name())
-                .withHostName(spec.name())
-                .withAliases(spec.name())
-                .withEnv(env)
-                .withLabels(labels(spec))
+                .withName(name)
+                .withHostName(name)
+                .withAliases(name)
+                .withEnv(allEnv)
+                .withLabels(labels)
                 .withHostConfig(host)
                 .exec()
                 .getId();
@@ -109,6 +133,40 @@ final class DockerContainers implements AutoCloseable {
             throw e;
         }
         return id;
+    }
+
+    static boolean isSpare(Map<String, String> labels) {
+        return labels != null && ROLE_SPARE.equals(labels.get(ROLE));
+    }
+
+    /**
+     * The claim a spare recorded when it became a replica (form fields such as {@code SERVER_ID}), read from the
+     * container's file system, which also works when it has stopped; null if it was never claimed.
+     */
+    Map<String, String> readClaim(String containerId) {
+        try (InputStream tar = docker.copyArchiveFromContainerCmd(containerId, CLAIM_FILE).exec();
+                TarArchiveInputStream entries = new TarArchiveInputStream(tar)) {
+            if (entries.getNextEntry() == null) {
+                return null;
+            }
+            return ClaimFields.decode(new String(entries.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (NotFoundException neverClaimed) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the claim of container " + containerId, e);
+        }
+    }
+
+    boolean isRunning(String containerId) {
+        try {
+            return Boolean.TRUE.equals(inspect(containerId).getState().getRunning());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    String pool() {
+        return settings.pool();
     }
 
     InspectContainerResponse inspect(String containerId) {
@@ -229,12 +287,17 @@ final class DockerContainers implements AutoCloseable {
     }
 
     private Map<String, String> labels(ReplicaSpec spec) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
-        labels.put(POOL, settings.pool());
+        Map<String, String> labels = poolLabels();
         labels.put(HOSTNAME, spec.name());
         labels.put(SERVER_ID, String.valueOf(spec.id()));
         labels.put(REGION, spec.region());
+        return labels;
+    }
+
+    private Map<String, String> poolLabels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
+        labels.put(POOL, settings.pool());
         return labels;
     }
 

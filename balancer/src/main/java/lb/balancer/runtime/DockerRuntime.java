@@ -7,8 +7,11 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import lb.balancer.config.BalancerConfig.DockerSettings;
@@ -21,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * Replicas as Docker containers on the pool's bridge network, reached at their network address on port 5000. That
  * address works both when the balancer runs in a container on the same network (docker-compose) and when it runs
  * on a Linux host, whose bridge networks are routable from the host.
+ *
+ * <p>With {@code LB_SPARES} above 0 a start first claims a booted {@link WarmSpares spare}, which is what makes a
+ * replacement fast; only without a ready spare does it create a container and wait for its JVM.
  */
 public final class DockerRuntime implements ReplicaRuntime {
 
@@ -34,12 +40,14 @@ public final class DockerRuntime implements ReplicaRuntime {
     private final Map<String, String> containerIds = new ConcurrentHashMap<>();
     /** The replica each running container of ours serves as, so a container's death names the instance that died. */
     private final Map<String, Replica> replicasByContainer = new ConcurrentHashMap<>();
+    private final WarmSpares spares;
     private DockerDeathWatch deathWatch;
 
     public DockerRuntime(DockerSettings settings, ReadinessProbe readiness) {
         this.settings = settings;
         this.containers = new DockerContainers(settings);
         this.readiness = readiness;
+        this.spares = new WarmSpares(settings.spares(), containers, readiness);
     }
 
     @Override
@@ -57,20 +65,22 @@ public final class DockerRuntime implements ReplicaRuntime {
 
     @Override
     public Adoption adopt() throws RuntimeUnavailableException {
-        return call(() -> {
+        Adoption adoption = call(() -> {
             containers.ensureNetwork();
+            List<Container> pool = containers.listPool();
+            Set<String> namesInUse = new HashSet<>();
+            pool.forEach(container -> namesInUse.add(nameOf(container)));
             List<Adoption.Running> running = new ArrayList<>();
             List<ReplicaSpec> dead = new ArrayList<>();
-            for (Container container : containers.listPool()) {
+            for (Container container : pool) {
                 InspectContainerResponse inspected = containers.inspect(container.getId());
-                ReplicaSpec spec = containers.specOf(inspected);
                 String address = containers.addressOf(inspected);
-                if (!("/" + spec.name()).equals(inspected.getName())) {
-                    // The remains of a replaced replica (see discard) that had not been removed yet.
-                    containers.remove(container.getId());
-                    continue;
+                boolean alive = "running".equals(container.getState()) && address != null;
+                ReplicaSpec spec = identify(container, inspected, alive, address, namesInUse);
+                if (spec == null) {
+                    continue; // a spare, or leftovers that identify removed
                 }
-                if ("running".equals(container.getState()) && address != null) {
+                if (alive) {
                     Replica replica = new Replica(spec.name(), spec.id(), address, DockerContainers.REPLICA_PORT,
                             spec.region());
                     containerIds.put(spec.name(), container.getId());
@@ -88,12 +98,68 @@ public final class DockerRuntime implements ReplicaRuntime {
             dead.sort(Comparator.comparingInt(ReplicaSpec::id));
             return new Adoption(running, dead);
         });
+        spares.replenish();
+        return adoption;
+    }
+
+    /**
+     * Which replica a pool container is, from its labels or, for a claimed spare, its claim file. Returns null for
+     * what is not a replica to adopt: an unclaimed spare (handed to {@link WarmSpares}) and leftovers, which are
+     * removed: the remains of a replaced replica (see {@link #discard}) and a claimed spare that another container
+     * of that name supersedes. A spare claimed just before the balancer stopped, but not yet renamed, is renamed.
+     */
+    private ReplicaSpec identify(Container container, InspectContainerResponse inspected, boolean alive,
+            String address, Set<String> namesInUse) {
+        String id = container.getId();
+        String name = nameOf(container);
+        if (!DockerContainers.isSpare(container.getLabels())) {
+            ReplicaSpec spec = containers.specOf(inspected);
+            if (spec.name().equals(name)) {
+                return spec;
+            }
+            containers.remove(id); // the remains of a replaced replica, not removed yet
+            return null;
+        }
+        Map<String, String> claim = containers.readClaim(id);
+        boolean unclaimedSpareName = name.startsWith(spares.namePrefix());
+        if (claim == null) {
+            if (alive && unclaimedSpareName) {
+                spares.adopt(new WarmSpares.Spare(id, address));
+            } else {
+                containers.remove(id);
+            }
+            return null;
+        }
+        ReplicaSpec spec = ClaimFields.specOf(claim);
+        if (spec.name().equals(name)) {
+            return spec;
+        }
+        if (alive && unclaimedSpareName && !namesInUse.contains(spec.name())) {
+            containers.rename(id, spec.name());
+            namesInUse.add(spec.name());
+            log.info("spare {} was claimed as {} before the balancer stopped; renamed it", name, spec.name());
+            return spec;
+        }
+        containers.remove(id);
+        return null;
+    }
+
+    private static String nameOf(Container container) {
+        String[] names = container.getNames();
+        return names == null || names.length == 0 ? "" : names[0].substring(names[0].lastIndexOf('/') + 1);
     }
 
     @Override
     public Replica start(ReplicaSpec spec) throws ReplicaStartException, RuntimeUnavailableException {
-        String containerId;
         long began = System.nanoTime();
+        Optional<WarmSpares.Spare> spare = spares.claim(spec);
+        if (spare.isPresent()) {
+            Replica replica = track(spec, spare.get().containerId(), spare.get().address());
+            log.info("started {} (id {}) from spare container {} at {} in {} ms (claim and rename)", spec.name(),
+                    spec.id(), shortId(spare.get().containerId()), replica.baseUri(), millisSince(began));
+            return replica;
+        }
+        String containerId;
         try {
             containerId = call(() -> containers.createAndStart(spec));
         } catch (ConflictException e) {
@@ -112,22 +178,31 @@ public final class DockerRuntime implements ReplicaRuntime {
             if (address == null) {
                 throw new ReplicaStartException("has no address on network " + settings.network());
             }
-            Replica replica = new Replica(spec.name(), spec.id(), address, DockerContainers.REPLICA_PORT, spec.region());
             long running = System.nanoTime();
-            readiness.awaitReady(replica.baseUri(), () -> isRunning(containerId));
-            containerIds.put(spec.name(), containerId);
-            replicasByContainer.put(containerId, replica);
-            long ready = System.nanoTime();
+            readiness.awaitReady("http://" + address + ":" + DockerContainers.REPLICA_PORT,
+                    () -> containers.isRunning(containerId));
+            Replica replica = track(spec, containerId, address);
             // Where a start's time goes: Docker creating and starting the container, then the JVM booting.
             log.info("started {} (id {}) as container {} at {} (docker {} ms, boot {} ms)", spec.name(), spec.id(),
-                    shortId(containerId), replica.baseUri(), (running - began) / 1_000_000,
-                    (ready - running) / 1_000_000);
+                    shortId(containerId), replica.baseUri(), (running - began) / 1_000_000, millisSince(running));
             return replica;
         } catch (ReplicaStartException | RuntimeException e) {
             String why = describeFailure(containerId);
             containers.remove(containerId);
             throw new ReplicaStartException("replica " + spec.name() + " failed to start: " + e.getMessage() + why, e);
         }
+    }
+
+    /** Records a started replica's container, so that its death and its stop find it. */
+    private Replica track(ReplicaSpec spec, String containerId, String address) {
+        Replica replica = new Replica(spec.name(), spec.id(), address, DockerContainers.REPLICA_PORT, spec.region());
+        containerIds.put(spec.name(), containerId);
+        replicasByContainer.put(containerId, replica);
+        return replica;
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     @Override
@@ -186,6 +261,11 @@ public final class DockerRuntime implements ReplicaRuntime {
     }
 
     @Override
+    public int readySpares() {
+        return spares.readyCount();
+    }
+
+    @Override
     public synchronized void watchDeaths(Consumer<Replica> onDeath) {
         if (deathWatch != null) {
             deathWatch.close();
@@ -195,6 +275,8 @@ public final class DockerRuntime implements ReplicaRuntime {
             if (died != null) {
                 log.warn("container {} of {} died (Docker event)", shortId(containerId), died.name());
                 onDeath.accept(died);
+            } else {
+                spares.died(containerId);
             }
         });
         deathWatch.start();
@@ -202,18 +284,11 @@ public final class DockerRuntime implements ReplicaRuntime {
 
     @Override
     public synchronized void close() {
+        spares.close();
         if (deathWatch != null) {
             deathWatch.close();
         }
         containers.close();
-    }
-
-    private boolean isRunning(String containerId) {
-        try {
-            return Boolean.TRUE.equals(containers.inspect(containerId).getState().getRunning());
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     /** Exit code, OOM kill and the last log lines of a container that did not come up. */

@@ -49,6 +49,11 @@ public interface ReplicaRuntime extends AutoCloseable {
         stop(dead);
     }
 
+    /** Booted spares ready to replace a dead replica (see {@code LB_SPARES}); 0 for runtimes that keep none. */
+    default int readySpares() {
+        return 0;
+    }
+
     @Override
     void close();
 }

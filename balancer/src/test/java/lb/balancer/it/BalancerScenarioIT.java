@@ -53,7 +53,8 @@ class BalancerScenarioIT {
         HttpResponse<String> rep = docker.send("GET", "/rep", null);
         assertEquals(200, rep.statusCode());
         assertEquals(new HashSet<>(replicasIn(rep.body())), docker.runningReplicas(), "Docker vs /rep");
-        assertEquals(docker.runningReplicas().size(), docker.poolContainers().size(), "no stopped leftovers");
+        assertEquals(docker.runningReplicas().size() + docker.spares().size(), docker.poolContainers().size(),
+                "no stopped leftovers");
     }
 
     @Test

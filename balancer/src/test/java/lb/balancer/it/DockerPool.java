@@ -61,21 +61,62 @@ final class DockerPool implements AutoCloseable {
         balancer.start();
     }
 
-    /** Names of this pool's containers that Docker reports as running. */
+    /**
+     * Names of this pool's replica containers that Docker reports as running. By container name, the one identity
+     * every replica has: a claimed spare keeps the labels it was started with (labels cannot change).
+     */
     Set<String> runningReplicas() {
         return poolContainers().stream()
-                .filter(container -> "running".equals(container.getState()))
-                .map(container -> container.getLabels().get("lb.hostname"))
+                .filter(container -> "running".equals(container.getState()) && !isUnclaimedSpare(container))
+                .map(DockerPool::nameOf)
                 .collect(Collectors.toSet());
     }
 
-    /** The ring id the balancer gave a replica, from its container label. */
-    int serverIdOf(String name) {
+    /** This pool's running spares that no replica has claimed yet. */
+    List<Container> spares() {
         return poolContainers().stream()
-                .filter(container -> name.equals(container.getLabels().get("lb.hostname")))
-                .map(container -> Integer.parseInt(container.getLabels().get("lb.server-id")))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no container for " + name));
+                .filter(container -> "running".equals(container.getState()) && isUnclaimedSpare(container))
+                .toList();
+    }
+
+    /**
+     * The ring id the balancer gave a replica: its container label, or for a claimed spare the claim it recorded
+     * in its file system (what a restarted balancer reads).
+     */
+    int serverIdOf(String name) {
+        Container container = poolContainers().stream().filter(c -> name.equals(nameOf(c)))
+                .findFirst().orElseThrow(() -> new AssertionError("no container for " + name));
+        String label = container.getLabels().get("lb.server-id");
+        if (label != null) {
+            return Integer.parseInt(label);
+        }
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                docker.copyArchiveFromContainerCmd(container.getId(), "/tmp/lb-claim").exec())) {
+            tar.getNextEntry();
+            String claim = new String(tar.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("(?:^|&)SERVER_ID=(\\d+)").matcher(claim);
+            if (!id.find()) {
+                throw new AssertionError("claim of " + name + " has no SERVER_ID: " + claim);
+            }
+            return Integer.parseInt(id.group(1));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Whether replica {@code name} runs in a spare the balancer claimed (rather than a container made for it). */
+    boolean isClaimedSpare(String name) {
+        return poolContainers().stream().anyMatch(c -> name.equals(nameOf(c)) && "running".equals(c.getState())
+                && "spare".equals(c.getLabels().get("lb.role")));
+    }
+
+    private boolean isUnclaimedSpare(Container container) {
+        return nameOf(container).startsWith(pool + "-spare-");
+    }
+
+    static String nameOf(Container container) {
+        String[] names = container.getNames();
+        return names == null || names.length == 0 ? "" : names[0].substring(names[0].lastIndexOf('/') + 1);
     }
 
     List<Container> poolContainers() {
@@ -104,7 +145,7 @@ final class DockerPool implements AutoCloseable {
     /** The id of the running container of replica {@code name}. */
     String containerIdOf(String name) {
         return poolContainers().stream()
-                .filter(c -> name.equals(c.getLabels().get("lb.hostname")) && "running".equals(c.getState()))
+                .filter(c -> name.equals(nameOf(c)) && "running".equals(c.getState()))
                 .map(Container::getId).findFirst()
                 .orElseThrow(() -> new AssertionError("no running container for " + name));
     }

@@ -66,7 +66,7 @@ class SelfHealingIT {
             // The balancer's own account of each healing, for the report: when it knew, how long replacing took.
             docker.balancer.getLogs().lines()
                     .filter(line -> line.contains("died") || line.contains("is dead") || line.contains("replaced")
-                            || line.contains("started Server"))
+                            || line.contains("started Server") || line.contains("spare"))
                     .forEach(line -> System.out.println("[self-healing] balancer: " + line.strip()));
             docker.close();
         }
@@ -163,25 +163,32 @@ class SelfHealingIT {
         Thread.sleep(3_000); // longer than a replacement takes: it must not come back
         assertEquals(List.of("Server1", "Server3"), names());
         assertEquals(java.util.Set.of("Server1", "Server3"), docker.runningReplicas());
-        assertEquals(2, docker.poolContainers().size(), "no stopped leftovers");
+        assertEquals(2 + docker.spares().size(), docker.poolContainers().size(), "no stopped leftovers");
     }
 
     @Test
     @Order(6)
     void restartedBalancerAdoptsTheRunningReplicas() throws Exception {
+        awaitSpare();
         Map<String, String> before = containerIds();
+        List<String> sparesBefore = docker.spares().stream().map(c -> c.getId()).toList();
 
         restartBalancer(() -> {});
 
         assertEquals(List.of("Server1", "Server3"), names());
         assertEquals(before, containerIds(), "same containers, none new");
         assertTrue(allUp(2));
+        await(() -> readySpares() == 1, "the spare adopted");
+        assertEquals(sparesBefore, docker.spares().stream().map(c -> c.getId()).toList(), "the same spare");
     }
 
     @Test
     @Order(7)
     void replicaKilledWhileTheBalancerIsDownIsReplacedOnRestart() throws Exception {
         Map<String, String> before = containerIds();
+        // Server1 was last replaced from a spare: its identity is only in its claim file, which the restarted
+        // balancer must read from the stopped container.
+        assertTrue(docker.isClaimedSpare("Server1"), "Server1 runs in a claimed spare");
 
         restartBalancer(() -> docker.docker().killContainerCmd(before.get("Server1")).exec());
 
@@ -201,6 +208,7 @@ class SelfHealingIT {
      * that long (see {@link #awaitStable}): these kills measure plain replacement.
      */
     private static void killAndMeasure(String name) throws Exception {
+        awaitSpare();
         String baseUri = docker.baseUri();
         long key = keyServedBy(baseUri, name);
         String old = docker.containerIdOf(name);
@@ -216,6 +224,22 @@ class SelfHealingIT {
         System.out.println("[self-healing] killed " + name + ": out of the ring after "
                 + (detected - killedAt) / 1_000_000 + " ms, replacement serving after " + (serving - killedAt) / 1_000_000
                 + " ms");
+    }
+
+    /**
+     * Waits until the balancer has a booted spare, as it does a few seconds after it starts and after each
+     * replacement: what a kill finds in a running system, unless deaths come faster than spares boot.
+     */
+    private static void awaitSpare() throws InterruptedException {
+        await(() -> readySpares() >= 1, "a spare ready");
+    }
+
+    private static int readySpares() {
+        try {
+            return JSON.readTree(docker.send("GET", "/status", null).body()).path("message").path("spares").asInt(-1);
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     /** Waits until {@code name}, if this test replaced it, has been up longer than the crash-loop window. */
@@ -301,8 +325,8 @@ class SelfHealingIT {
 
     private static Map<String, String> containerIds() {
         Map<String, String> ids = new HashMap<>();
-        docker.poolContainers().stream().filter(c -> "running".equals(c.getState()))
-                .forEach(c -> ids.put(c.getLabels().get("lb.hostname"), c.getId()));
+        docker.poolContainers().stream().filter(c -> docker.runningReplicas().contains(DockerPool.nameOf(c)))
+                .forEach(c -> ids.put(DockerPool.nameOf(c), c.getId()));
         return ids;
     }
 

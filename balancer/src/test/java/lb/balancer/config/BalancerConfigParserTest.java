@@ -1,0 +1,32 @@
+package lb.balancer.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BalancerConfigParserTest {
+
+    @Test
+    void keepsOneSpareByDefault() {
+        assertEquals(1, BalancerConfigParser.parse(Map.of()).docker().spares());
+    }
+
+    @Test
+    void sparesCanBeTurnedOffOrRaised() {
+        assertEquals(0, BalancerConfigParser.parse(Map.of("LB_SPARES", "0")).docker().spares());
+        assertEquals(3, BalancerConfigParser.parse(Map.of("LB_SPARES", " 3 ")).docker().spares());
+    }
+
+    @Test
+    void refusesASpareCountOutOfRangeNamingTheSetting() {
+        for (String bad : new String[] {"-1", "9", "one", "1.5"}) {
+            InvalidSettingException refused = assertThrows(InvalidSettingException.class,
+                    () -> BalancerConfigParser.parse(Map.of("LB_SPARES", bad)));
+            assertTrue(refused.getMessage().contains("LB_SPARES"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("0 to 8"), refused.getMessage());
+        }
+    }
+}
