@@ -113,6 +113,35 @@ class ServerImageIT {
         assertEquals("", response.body());
     }
 
+    /**
+     * The contract the balancer relies on to claim a spare and, after a restart, to read back what it became: the
+     * claim file at {@code /tmp/lb-claim}, readable from outside the container.
+     */
+    @Test
+    void aSpareStartedFromTheImageCanBeClaimedAndRecordsItsClaim() throws Exception {
+        try (GenericContainer<?> spare = new GenericContainer<>(serverImage())
+                .withEnv("SERVER_SPARE", "true")
+                .withEnv("SERVER_CLAIM_FILE", "/tmp/lb-claim")
+                .withExposedPorts(5000)
+                .waitingFor(Wait.forHttp("/heartbeat").forStatusCode(200).withStartupTimeout(Duration.ofSeconds(60)))) {
+            spare.start();
+            assertEquals(503, get(spare, "/home").statusCode());
+
+            URI claim = URI.create("http://" + spare.getHost() + ":" + spare.getMappedPort(5000) + "/claim");
+            HttpResponse<String> claimed = CLIENT.send(HttpRequest.newBuilder(claim)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("SERVER_ID=12&SERVER_NAME=S12")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(200, claimed.statusCode(), claimed.body());
+            assertEquals("{\"message\": \"Hello from Server: 12\", \"status\": \"successful\"}",
+                    get(spare, "/home").body());
+            String record = spare.copyFileFromContainer("/tmp/lb-claim",
+                    in -> new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("SERVER_ID=12&SERVER_NAME=S12\n", record);
+        }
+    }
+
     @Test
     void oneReplicaReachesTheOtherByName() throws Exception {
         // The JRE image has no shell or curl; the server jar carries a tiny HTTP probe for exactly this.

@@ -153,6 +153,28 @@ class SelfHealingIT {
 
     @Test
     @Order(5)
+    void aDeadOrHungSpareNeitherBlocksHealingNorIsKept() throws Exception {
+        awaitSpare();
+        String deadSpare = docker.spares().getFirst().getId();
+        docker.docker().killContainerCmd(deadSpare).exec();
+        await(() -> readySpares() == 1 && docker.spares().stream().noneMatch(c -> c.getId().equals(deadSpare)),
+                "another spare after one died");
+
+        String hungSpare = docker.spares().getFirst().getId();
+        docker.docker().pauseContainerCmd(hungSpare).exec();
+        awaitStable("Server1");
+        String old = docker.containerIdOf("Server1");
+        docker.docker().killContainerCmd(old).exec();
+
+        await(() -> allUp(3) && !old.equals(safeContainerId("Server1")), "Server1 replaced");
+        assertFalse(docker.isClaimedSpare("Server1"), "the hung spare's claim failed: a new container instead");
+        await(() -> docker.poolContainers().stream().noneMatch(c -> c.getId().equals(hungSpare)),
+                "the hung spare removed");
+        await(() -> readySpares() == 1, "a new spare");
+    }
+
+    @Test
+    @Order(6)
     void replicaRemovedWhileBeingReplacedStaysRemoved() throws Exception {
         docker.docker().killContainerCmd(docker.containerIdOf("Server2")).exec();
         await(() -> !"up".equals(health("Server2")), "kill detected");
@@ -167,7 +189,7 @@ class SelfHealingIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void restartedBalancerAdoptsTheRunningReplicas() throws Exception {
         awaitSpare();
         Map<String, String> before = containerIds();
@@ -183,20 +205,23 @@ class SelfHealingIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void replicaKilledWhileTheBalancerIsDownIsReplacedOnRestart() throws Exception {
         Map<String, String> before = containerIds();
-        // Server1 was last replaced from a spare: its identity is only in its claim file, which the restarted
-        // balancer must read from the stopped container.
-        assertTrue(docker.isClaimedSpare("Server1"), "Server1 runs in a claimed spare");
+        // A replica last replaced from a spare has its identity only in its claim file, which the restarted
+        // balancer must read from the stopped container: kill such a one.
+        String victim = java.util.stream.Stream.of("Server1", "Server3").filter(docker::isClaimedSpare).findFirst()
+                .orElseThrow(() -> new AssertionError("neither replica runs in a claimed spare"));
+        String survivor = victim.equals("Server1") ? "Server3" : "Server1";
 
-        restartBalancer(() -> docker.docker().killContainerCmd(before.get("Server1")).exec());
+        restartBalancer(() -> docker.docker().killContainerCmd(before.get(victim)).exec());
 
-        await(() -> allUp(2), "Server1 started again");
+        await(() -> allUp(2), victim + " started again");
         Map<String, String> after = containerIds();
         assertEquals(List.of("Server1", "Server3"), names());
-        assertNotEquals(before.get("Server1"), after.get("Server1"));
-        assertEquals(before.get("Server3"), after.get("Server3"));
+        assertNotEquals(before.get(victim), after.get(victim));
+        assertEquals(before.get(survivor), after.get(survivor));
+        assertEquals(victim.equals("Server1") ? 1 : 3, docker.serverIdOf(victim), "same id");
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
