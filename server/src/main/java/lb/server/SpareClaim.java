@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ record SpareClaim(Map<String, String> settings, ServerConfig config) {
         Map<String, String> env = new LinkedHashMap<>(ownEnv);
         env.keySet().removeIf(FIELDS::contains); // a claim replaces the spare's identity, it does not blend with it
         env.putAll(settings);
-        return new SpareClaim(Map.copyOf(settings), ServerConfig.fromEnv(env));
+        return new SpareClaim(Collections.unmodifiableMap(settings), ServerConfig.fromEnv(env));
     }
 
     /** Writes the claim as one form-encoded line; atomically, so a reader never sees half a claim. */
