@@ -224,6 +224,45 @@ class SelfHealingIT {
         assertEquals(victim.equals("Server1") ? 1 : 3, docker.serverIdOf(victim), "same id");
     }
 
+    /**
+     * The balancer stops between claiming a spare for a dead replica and renaming it (the dead container already
+     * renamed out of the way): the restarted balancer finds the claim in the spare, gives it the name and adopts it.
+     */
+    @Test
+    @Order(9)
+    void spareClaimedJustBeforeTheBalancerStoppedIsAdoptedUnderItsName() throws Exception {
+        awaitSpare();
+        Map<String, String> before = containerIds();
+        var spare = docker.spares().getFirst();
+        String spareAddress = docker.docker().inspectContainerCmd(spare.getId()).exec().getNetworkSettings()
+                .getNetworks().get(docker.network).getIpAddress();
+
+        restartBalancer(() -> {
+            docker.docker().killContainerCmd(before.get("Server3")).exec();
+            docker.docker().renameContainerCmd(before.get("Server3")).withName("Server3-dead-it").exec();
+            try {
+                HttpResponse<String> claimed = CLIENT.send(HttpRequest.newBuilder(
+                                URI.create("http://" + spareAddress + ":5000/claim"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "SERVER_ID=3&SERVER_NAME=Server3&SERVER_REGION=default")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, claimed.statusCode(), claimed.body());
+            } catch (Exception e) {
+                throw new AssertionError("claiming the spare from the test", e);
+            }
+        });
+
+        await(() -> allUp(2), "both replicas up");
+        assertEquals(List.of("Server1", "Server3"), names());
+        assertEquals(spare.getId(), containerIds().get("Server3"), "the claimed spare, renamed, is Server3");
+        assertEquals(before.get("Server1"), containerIds().get("Server1"));
+        assertEquals(3, docker.serverIdOf("Server3"));
+        await(() -> docker.poolContainers().stream().noneMatch(c -> DockerPool.nameOf(c).equals("Server3-dead-it")),
+                "the dead container removed");
+        await(() -> readySpares() == 1, "a new spare");
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     /**
