@@ -53,9 +53,12 @@ public record BalancerConfig(
 
     /**
      * How replicas are watched. A replica that fails {@code failures} heartbeats in a row is replaced; with the
-     * defaults (every 200 ms, 300 ms timeout, 2 failures) a dead replica is detected within about 0.7 s.
+     * defaults (every 100 ms, 300 ms timeout, 2 failures) a replica that dies leaves the ring (first failure) within
+     * 0.4 s and is declared dead within 0.8 s, when the runtime has not reported its death sooner. A killed container's
+     * address stops answering rather than refusing, so each failure costs the full timeout; the interval is what is
+     * cheap to shorten (a heartbeat is one small request), the timeout is what keeps a busy replica from looking dead.
      *
-     * @param interval {@code LB_HEALTH_INTERVAL_MS}: time between heartbeats to one replica, default 200 ms
+     * @param interval {@code LB_HEALTH_INTERVAL_MS}: time between heartbeats to one replica, default 100 ms
      * @param timeout  {@code LB_HEALTH_TIMEOUT_MS}: a heartbeat not answered within this fails, default 300 ms
      * @param failures {@code LB_HEALTH_FAILURES}: consecutive failures that make a replica dead, default 2
      */

@@ -70,7 +70,7 @@ public final class BalancerConfigParser {
                 millis("LB_RESPONSE_TIMEOUT_MS", 30_000, 1, 3_600_000),
                 millis("LB_READY_TIMEOUT_MS", 30_000, 100, 600_000),
                 new HealthSettings(
-                        millis("LB_HEALTH_INTERVAL_MS", 200, 10, 60_000),
+                        millis("LB_HEALTH_INTERVAL_MS", 100, 10, 60_000),
                         millis("LB_HEALTH_TIMEOUT_MS", 300, 10, 60_000),
                         integer("LB_HEALTH_FAILURES", 2, 1, 100)),
                 integer("LB_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256));

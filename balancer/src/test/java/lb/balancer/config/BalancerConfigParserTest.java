@@ -10,6 +10,15 @@ import org.junit.jupiter.api.Test;
 class BalancerConfigParserTest {
 
     @Test
+    void healthDefaultsTakeADeadReplicaOutOfTheRingWithinFourHundredMillis() {
+        BalancerConfig.HealthSettings health = BalancerConfigParser.parse(Map.of()).health();
+
+        // The first failed heartbeat takes a replica out; a dead one fails by timeout, at worst one interval late.
+        assertEquals(400, health.interval().plus(health.timeout()).toMillis());
+        assertEquals(2, health.failures());
+    }
+
+    @Test
     void keepsOneSpareByDefault() {
         assertEquals(1, BalancerConfigParser.parse(Map.of()).docker().spares());
     }
