@@ -2,6 +2,7 @@ package lb.server;
 
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +31,9 @@ public record ServerConfig(
         OptionalLong seed) {
 
     static final int DEFAULT_PORT = 5000;
+    /** Every variable {@link #fromEnv} reads except {@code PORT}: what makes one replica differ from another. */
+    static final Set<String> REPLICA_SETTINGS = Set.of("SERVER_ID", "SERVER_REGION", "SERVER_LATENCY_MS",
+            "SERVER_JITTER_MS", "SERVER_DRIFT_MS", "SERVER_DRIFT_INTERVAL_MS", "SERVER_SEED");
     static final int MAX_DELAY_MILLIS = 60_000;
 
     // Ids and regions end up in JSON, headers and logs; a conservative charset keeps them safe in all three.

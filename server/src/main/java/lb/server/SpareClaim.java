@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A spare's claim: the settings the balancer gives a pre-started spare when it turns it into a replica (the dead
@@ -27,8 +29,8 @@ record SpareClaim(Map<String, String> settings, ServerConfig config) {
 
     /** The replica's name; only recorded (for the balancer), the server does not use it. */
     static final String NAME = "SERVER_NAME";
-    static final Set<String> FIELDS = Set.of("SERVER_ID", NAME, "SERVER_REGION", "SERVER_LATENCY_MS",
-            "SERVER_JITTER_MS", "SERVER_DRIFT_MS", "SERVER_DRIFT_INTERVAL_MS", "SERVER_SEED");
+    static final Set<String> FIELDS = Stream.concat(Stream.of(NAME), ServerConfig.REPLICA_SETTINGS.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     /**
      * Validates a claim's form fields against {@code ownEnv} (the spare's environment, which keeps its port).

@@ -173,6 +173,22 @@ final class DockerContainers implements AutoCloseable {
         return docker.inspectContainerCmd(containerId).exec();
     }
 
+    /**
+     * The address of a container just started, on the pool's network; throws if it has none (it stopped already).
+     */
+    String addressOfStarted(String containerId) throws ReplicaStartException {
+        String address = addressOf(inspect(containerId));
+        if (address == null) {
+            throw new ReplicaStartException("has no address on network " + settings.network());
+        }
+        return address;
+    }
+
+    /** Where a replica container at {@code address} answers HTTP. */
+    static String baseUri(String address) {
+        return "http://" + address + ":" + REPLICA_PORT;
+    }
+
     /** The container's address on the pool's network; null if it has none (not running). */
     String addressOf(InspectContainerResponse container) {
         Map<String, ContainerNetwork> networks = container.getNetworkSettings().getNetworks();

@@ -81,11 +81,7 @@ public final class DockerRuntime implements ReplicaRuntime {
                     continue; // a spare, or leftovers that identify removed
                 }
                 if (alive) {
-                    Replica replica = new Replica(spec.name(), spec.id(), address, DockerContainers.REPLICA_PORT,
-                            spec.region());
-                    containerIds.put(spec.name(), container.getId());
-                    replicasByContainer.put(container.getId(), replica);
-                    running.add(new Adoption.Running(spec, replica));
+                    running.add(new Adoption.Running(spec, track(spec, container.getId(), address)));
                 } else {
                     log.info("replica {} died while the balancer was away ({}); it will be started again",
                             spec.name(), container.getStatus());
@@ -173,14 +169,9 @@ public final class DockerRuntime implements ReplicaRuntime {
                     + e.getMessage(), e);
         }
         try {
-            InspectContainerResponse inspected = containers.inspect(containerId);
-            String address = containers.addressOf(inspected);
-            if (address == null) {
-                throw new ReplicaStartException("has no address on network " + settings.network());
-            }
+            String address = containers.addressOfStarted(containerId);
             long running = System.nanoTime();
-            readiness.awaitReady("http://" + address + ":" + DockerContainers.REPLICA_PORT,
-                    () -> containers.isRunning(containerId));
+            readiness.awaitReady(DockerContainers.baseUri(address), () -> containers.isRunning(containerId));
             Replica replica = track(spec, containerId, address);
             // Where a start's time goes: Docker creating and starting the container, then the JVM booting.
             log.info("started {} (id {}) as container {} at {} (docker {} ms, boot {} ms)", spec.name(), spec.id(),
@@ -193,7 +184,7 @@ public final class DockerRuntime implements ReplicaRuntime {
         }
     }
 
-    /** Records a started replica's container, so that its death and its stop find it. */
+    /** Records a replica's container (started or adopted), so that its death and its stop find it. */
     private Replica track(ReplicaSpec spec, String containerId, String address) {
         Replica replica = new Replica(spec.name(), spec.id(), address, DockerContainers.REPLICA_PORT, spec.region());
         containerIds.put(spec.name(), containerId);

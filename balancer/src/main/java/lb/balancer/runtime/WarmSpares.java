@@ -103,7 +103,7 @@ final class WarmSpares implements AutoCloseable {
         }
         try {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                            URI.create("http://" + spare.address() + ":" + DockerContainers.REPLICA_PORT + "/claim"))
+                            URI.create(DockerContainers.baseUri(spare.address()) + "/claim"))
                     .timeout(CLAIM_TIMEOUT)
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(ClaimFields.encode(spec)))
@@ -153,12 +153,8 @@ final class WarmSpares implements AutoCloseable {
         try {
             containerId = containers.createAndStartSpare(name);
             String id = containerId;
-            String address = containers.addressOf(containers.inspect(id));
-            if (address == null) {
-                throw new ReplicaStartException("has no address");
-            }
-            readiness.awaitReady("http://" + address + ":" + DockerContainers.REPLICA_PORT,
-                    () -> containers.isRunning(id));
+            String address = containers.addressOfStarted(id);
+            readiness.awaitReady(DockerContainers.baseUri(address), () -> containers.isRunning(id));
             synchronized (this) {
                 starting--;
                 retryMillis = 0;
