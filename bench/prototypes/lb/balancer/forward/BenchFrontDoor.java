@@ -3,9 +3,9 @@ package lb.balancer.forward;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import lb.balancer.replica.Replica;
 import lb.balancer.routing.Pick;
 import lb.balancer.routing.Picker;
-import lb.balancer.routing.Replica;
 
 /**
  * Runs the front door alone in front of fixed backends, for {@code bench/compare-designs.sh}, which compiles it with

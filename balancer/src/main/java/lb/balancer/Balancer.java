@@ -8,14 +8,15 @@ import lb.balancer.api.AdminApi;
 import lb.balancer.config.BalancerConfig;
 import lb.balancer.config.InvalidSettingException;
 import lb.balancer.forward.FrontDoor;
+import lb.balancer.health.HealthMonitor;
 import lb.balancer.membership.PoolException;
 import lb.balancer.membership.ReplicaPool;
-import lb.balancer.health.HealthMonitor;
-import lb.balancer.routing.ForwardListener;
+import lb.balancer.replica.ForwardListener;
+import lb.balancer.replica.Replica;
 import lb.balancer.routing.ReplicaStats;
 import lb.balancer.routing.RoutingStrategy;
-import lb.balancer.routing.StrategyContext;
 import lb.balancer.routing.Strategies;
+import lb.balancer.routing.StrategyContext;
 import lb.balancer.runtime.DockerRuntime;
 import lb.balancer.runtime.ProcessRuntime;
 import lb.balancer.runtime.ReadinessProbe;
@@ -59,13 +60,14 @@ public final class Balancer implements AutoCloseable {
         ReplicaStats stats = new ReplicaStats(System::nanoTime, ReplicaStats.DEFAULT_DECAY, config.responseTimeout());
         StrategyContext strategies = StrategyContext.of(ring, stats);
         RoutingStrategy strategy = strategy(config, strategies);
-        ReplicaPool pool = new ReplicaPool(runtime(config), strategy, ring.maxServers());
+        int capacity = Replica.maxPoolSize(ring);
+        ReplicaPool pool = new ReplicaPool(runtime(config), strategy, capacity);
         pool.onLeave(stats::forget); // a replacement starts fresh
         HealthMonitor health = new HealthMonitor(pool, config.health());
         try {
             pool.bootstrap(config.replicas());
             health.start();
-            AdminApi admin = new AdminApi(pool, ring.maxServers(), strategies);
+            AdminApi admin = new AdminApi(pool, capacity, strategies);
             int adminPort = admin.start(LOOPBACK, 0);
             FrontDoor frontDoor = FrontDoor.builder()
                     .bind("0.0.0.0", config.port())

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import lb.balancer.membership.PoolException;
 import lb.balancer.membership.ReplicaPool;
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.Replica;
 import lb.balancer.routing.ReplicaStats;
 import lb.balancer.routing.RoutingStrategy;
 import lb.balancer.routing.Strategies;

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import lb.balancer.membership.ReplicaProfile;
+import lb.balancer.replica.ReplicaProfile;
 
 /**
  * The body of {@code POST /add} and {@code DELETE /rm}: {@code {"n": 4, "hostnames": ["S5", "S4"]}}, checked

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 import lb.balancer.config.BalancerConfig.DockerSettings;
 import lb.balancer.config.BalancerConfig.HealthSettings;
 import lb.balancer.config.BalancerConfig.RuntimeKind;
+import lb.balancer.replica.Replica;
+import lb.hashring.RingConfig;
 
 /**
  * Turns {@code LB_*} environment variables into a {@link BalancerConfig}. Every value is checked here, at the edge:
@@ -23,8 +25,8 @@ import lb.balancer.config.BalancerConfig.RuntimeKind;
  */
 public final class BalancerConfigParser {
 
-    /** Most servers that fit the ring: ⌊512 / 9⌋. */
-    public static final int MAX_REPLICAS = 56;
+    /** Most servers that fit the ring (⌊512 / 9⌋ = 56); the hash preset does not change it. */
+    public static final int MAX_REPLICAS = Replica.maxPoolSize(RingConfig.defaults());
     /** Spares are whole JVMs kept idle: a handful covers simultaneous deaths. */
     public static final int MAX_SPARES = 8;
 

@@ -8,7 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.Replica;
 
 /**
  * One client connection: reads and frames requests (HTTP/1.0 and 1.1, keep-alive, pipelined requests one at a time),

@@ -11,7 +11,7 @@ import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.Replica;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

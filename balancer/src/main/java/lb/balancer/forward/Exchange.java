@@ -2,9 +2,9 @@ package lb.balancer.forward;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
-import lb.balancer.routing.ForwardListener.Outcome;
+import lb.balancer.replica.ForwardListener.Outcome;
+import lb.balancer.replica.Replica;
 import lb.balancer.routing.Pick;
-import lb.balancer.routing.Replica;
 import lb.balancer.routing.RouteRequest;
 
 /**

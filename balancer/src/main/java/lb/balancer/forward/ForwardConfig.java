@@ -3,7 +3,7 @@ package lb.balancer.forward;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
-import lb.balancer.routing.ForwardListener;
+import lb.balancer.replica.ForwardListener;
 import lb.balancer.routing.Picker;
 
 /** The front door's validated settings, shared read-only by every event loop. Durations are in nanoseconds. */

@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
-import lb.balancer.routing.ForwardListener;
+import lb.balancer.replica.ForwardListener;
+import lb.balancer.replica.Replica;
 import lb.balancer.routing.Picker;
-import lb.balancer.routing.Replica;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

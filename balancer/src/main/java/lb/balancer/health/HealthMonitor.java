@@ -13,8 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import lb.balancer.config.BalancerConfig.HealthSettings;
 import lb.balancer.membership.ReplicaPool;
-import lb.balancer.routing.ForwardListener;
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.ForwardListener;
+import lb.balancer.replica.Replica;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,18 +6,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import lb.balancer.replica.Replica;
+import lb.balancer.replica.ReplicaProfile;
+import lb.balancer.replica.ReplicaSpec;
 
 /**
  * Names and ring ids for new replicas.
  *
  * <p>Ids: the next id is one more than the largest in use, so a new server is placed on the ring after all others
- * and only takes keys for itself (see the ring's Javadoc); ids stay within 1..63 (they index a {@code long} bit
- * set), reusing the smallest free id once 63 is passed. Names: {@code Server<id>} unless the client chose one.
+ * and only takes keys for itself (see the ring's Javadoc); ids stay within 1..{@link Replica#MAX_ID}, reusing the
+ * smallest free id once that is passed. Names: {@code Server<id>} unless the client chose one.
  * Names are compared ignoring case, because container DNS names are case-insensitive.
  */
 final class Identities {
-
-    static final int MAX_ID = 63;
 
     private final Set<Integer> usedIds = new HashSet<>();
     private final Set<String> usedNames = new HashSet<>();
@@ -56,15 +57,15 @@ final class Identities {
 
     private int nextId() {
         int max = usedIds.stream().mapToInt(Integer::intValue).max().orElse(0);
-        if (max < MAX_ID) {
+        if (max < Replica.MAX_ID) {
             return max + 1;
         }
-        for (int id = 1; id <= MAX_ID; id++) {
+        for (int id = 1; id <= Replica.MAX_ID; id++) {
             if (!usedIds.contains(id)) {
                 return id;
             }
         }
-        throw new IllegalStateException("no free replica id in 1.." + MAX_ID);
+        throw new IllegalStateException("no free replica id in 1.." + Replica.MAX_ID);
     }
 
     private String generatedName(int id) {

@@ -1,6 +1,7 @@
 package lb.balancer.membership;
 
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.Replica;
+import lb.balancer.replica.ReplicaSpec;
 
 /**
  * One replica the pool should have: its spec (name, id: what {@code /rep} lists) and the instance running it now.

@@ -2,6 +2,7 @@ package lb.balancer.routing;
 
 import java.util.List;
 import java.util.Map;
+import lb.balancer.replica.Replica;
 import lb.hashring.HashRing;
 import lb.hashring.RingConfig;
 
@@ -49,8 +50,8 @@ public final class BoundedHashStrategy implements RoutingStrategy {
     public Picker picker(List<Replica> live) {
         Candidates candidates = new Candidates(live);
         ReplicaStats.Stat[] load = stats.track(live);
-        Pick.Routed[] routedById = new Pick.Routed[ConsistentHashStrategy.MAX_ID + 1];
-        ReplicaStats.Stat[] loadById = new ReplicaStats.Stat[ConsistentHashStrategy.MAX_ID + 1];
+        Pick.Routed[] routedById = new Pick.Routed[Replica.MAX_ID + 1];
+        ReplicaStats.Stat[] loadById = new ReplicaStats.Stat[Replica.MAX_ID + 1];
         for (int i = 0; i < load.length; i++) {
             routedById[candidates.replicas[i].id()] = candidates.routed[i];
             loadById[candidates.replicas[i].id()] = load[i];

@@ -1,6 +1,7 @@
 package lb.balancer.routing;
 
 import java.util.List;
+import lb.balancer.replica.Replica;
 
 /**
  * The replicas of one snapshot as arrays a picker reads without allocating: the replicas, their precomputed

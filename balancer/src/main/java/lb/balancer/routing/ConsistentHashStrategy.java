@@ -1,6 +1,7 @@
 package lb.balancer.routing;
 
 import java.util.List;
+import lb.balancer.replica.Replica;
 import lb.hashring.HashRing;
 import lb.hashring.RingConfig;
 
@@ -11,9 +12,6 @@ import lb.hashring.RingConfig;
 public final class ConsistentHashStrategy implements RoutingStrategy {
 
     public static final String NAME = "consistent-hash";
-
-    /** Replica ids are at most 63 (they index a {@code long} bit set of exclusions). */
-    static final int MAX_ID = 63;
 
     private final RingConfig ringConfig;
 
@@ -28,7 +26,7 @@ public final class ConsistentHashStrategy implements RoutingStrategy {
 
     @Override
     public Picker picker(List<Replica> live) {
-        Pick.Routed[] byId = new Pick.Routed[MAX_ID + 1]; // precomputed answers: a pick allocates nothing
+        Pick.Routed[] byId = new Pick.Routed[Replica.MAX_ID + 1]; // precomputed answers: a pick allocates nothing
         for (Replica replica : live) {
             byId[replica.id()] = new Pick.Routed(replica);
         }

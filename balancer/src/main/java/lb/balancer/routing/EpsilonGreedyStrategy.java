@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import lb.balancer.replica.Replica;
 
 /**
  * Epsilon-greedy explore/exploit (a multi-armed bandit over response time): with probability {@code 1 − ε} the

@@ -2,6 +2,7 @@ package lb.balancer.routing;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import lb.balancer.replica.Replica;
 
 /**
  * Least connections: the allowed replica with the fewest requests in flight (as {@link ReplicaStats} counts them).

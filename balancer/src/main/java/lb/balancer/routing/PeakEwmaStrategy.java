@@ -1,6 +1,7 @@
 package lb.balancer.routing;
 
 import java.util.List;
+import lb.balancer.replica.Replica;
 
 /**
  * Latency-aware routing, Finagle/Linkerd style: power of two choices on the cost

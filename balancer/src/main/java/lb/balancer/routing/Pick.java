@@ -1,5 +1,7 @@
 package lb.balancer.routing;
 
+import lb.balancer.replica.Replica;
+
 /**
  * The outcome of routing one request: a value, never {@code null} and never an exception for an ordinary outcome.
  */

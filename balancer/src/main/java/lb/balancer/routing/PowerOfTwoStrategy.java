@@ -1,6 +1,7 @@
 package lb.balancer.routing;
 
 import java.util.List;
+import lb.balancer.replica.Replica;
 
 /**
  * Power of two choices (Mitzenmacher): draw two distinct allowed replicas at random and take the one with fewer

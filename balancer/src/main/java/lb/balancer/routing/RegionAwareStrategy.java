@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import lb.balancer.replica.Replica;
 
 /**
  * Region-aware routing: prefer the region ({@link Replica#region()}) with the best measured latency for its

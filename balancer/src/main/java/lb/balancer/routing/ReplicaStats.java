@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import lb.balancer.replica.ForwardListener;
+import lb.balancer.replica.Replica;
 
 /**
  * What the forwarding path measures about each replica, for the strategies that learn: requests in flight, a peak

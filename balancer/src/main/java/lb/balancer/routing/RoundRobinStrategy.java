@@ -2,6 +2,7 @@ package lb.balancer.routing;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import lb.balancer.replica.Replica;
 
 /**
  * Round robin: each pick takes the next replica in membership order; a retry takes the next one not excluded.

@@ -1,12 +1,14 @@
 package lb.balancer.routing;
 
+import lb.balancer.replica.Replica;
+
 /**
  * What a picker may look at to route one request.
  *
  * @param key         the request id used for hashing (client key or a random 6-digit number), non-negative
  * @param path        the request path, e.g. {@code /home}
  * @param excludedIds bit {@code i} set means replica id {@code i} must not be picked (it already failed this
- *                    request); ids are at most 56, so a {@code long} holds them all
+ *                    request); ids are at most {@link Replica#MAX_ID}, so a {@code long} holds them all
  */
 public record RouteRequest(long key, String path, long excludedIds) {
 

@@ -2,6 +2,7 @@ package lb.balancer.routing;
 
 import java.util.List;
 import java.util.Map;
+import lb.balancer.replica.Replica;
 
 /**
  * A routing policy: turns one membership snapshot into a {@link Picker}. Strategies pick; they never health-check,

@@ -1,8 +1,8 @@
 package lb.balancer.runtime;
 
 import java.util.List;
-import lb.balancer.membership.ReplicaSpec;
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.Replica;
+import lb.balancer.replica.ReplicaSpec;
 
 /**
  * What a runtime already had when the balancer started: replicas still running (adopted as they are) and replicas

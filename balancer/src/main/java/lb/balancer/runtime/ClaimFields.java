@@ -5,7 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import lb.balancer.membership.ReplicaSpec;
+import lb.balancer.replica.ReplicaSpec;
 
 /**
  * The fields of a spare's claim (the server's {@code POST /claim}, form-encoded): a replica spec as the server's

@@ -29,7 +29,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import lb.balancer.config.BalancerConfig.DockerSettings;
-import lb.balancer.membership.ReplicaSpec;
+import lb.balancer.replica.ReplicaSpec;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**

@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import lb.balancer.config.BalancerConfig.DockerSettings;
-import lb.balancer.membership.ReplicaSpec;
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.Replica;
+import lb.balancer.replica.ReplicaSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

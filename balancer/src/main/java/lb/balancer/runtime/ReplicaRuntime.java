@@ -1,7 +1,7 @@
 package lb.balancer.runtime;
 
-import lb.balancer.membership.ReplicaSpec;
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.Replica;
+import lb.balancer.replica.ReplicaSpec;
 
 /**
  * Where replicas live: Docker containers, child processes, or fixed backends. The pool decides what should run;

@@ -3,8 +3,8 @@ package lb.balancer.runtime;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import lb.balancer.membership.ReplicaSpec;
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.Replica;
+import lb.balancer.replica.ReplicaSpec;
 
 /**
  * Fixed backends the balancer fronts but does not own ({@code LB_BACKENDS}). They are named {@code Server1..N} with

@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import lb.balancer.membership.ReplicaSpec;
+import lb.balancer.replica.ReplicaSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import lb.balancer.membership.FakeRuntime;
 import lb.balancer.membership.PoolException;
 import lb.balancer.membership.ReplicaPool;
-import lb.balancer.membership.ReplicaSpec;
+import lb.balancer.replica.ReplicaSpec;
 import lb.balancer.routing.ReplicaStats;
 import lb.balancer.routing.Strategies;
 import lb.balancer.routing.StrategyContext;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
-import lb.balancer.membership.ReplicaProfile;
+import lb.balancer.replica.ReplicaProfile;
 import org.junit.jupiter.api.Test;
 
 class ChangeRequestTest {

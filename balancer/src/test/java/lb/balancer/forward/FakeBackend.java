@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.Replica;
 
 /**
  * An in-process replica on the JDK HTTP server: {@code /home} answers like the real server, {@code /echo} returns the

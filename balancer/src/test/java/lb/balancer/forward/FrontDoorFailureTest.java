@@ -8,7 +8,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.Replica;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

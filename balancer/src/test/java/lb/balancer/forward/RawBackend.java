@@ -8,7 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
-import lb.balancer.routing.Replica;
+import lb.balancer.replica.Replica;
 
 /**
  * A socket-level replica for cases the JDK server cannot produce: fixed raw responses, and connections that close

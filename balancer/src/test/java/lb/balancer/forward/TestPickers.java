@@ -2,10 +2,10 @@ package lb.balancer.forward;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import lb.balancer.routing.ForwardListener;
+import lb.balancer.replica.ForwardListener;
+import lb.balancer.replica.Replica;
 import lb.balancer.routing.Pick;
 import lb.balancer.routing.Picker;
-import lb.balancer.routing.Replica;
 import lb.balancer.routing.RouteRequest;
 
 /** Pickers and a listener that record what the front door asked and reported. */

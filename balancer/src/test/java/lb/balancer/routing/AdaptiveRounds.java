@@ -3,6 +3,7 @@ package lb.balancer.routing;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import lb.balancer.replica.Replica;
 
 /**
  * The adaptive experiment of SPEC §6 on a {@link Simulation}: rounds of 100 concurrent requests over three

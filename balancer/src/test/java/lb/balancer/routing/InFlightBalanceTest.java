@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import lb.balancer.replica.Replica;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lb.balancer.replica.Replica;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -9,6 +9,8 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
+import lb.balancer.replica.ForwardListener;
+import lb.balancer.replica.Replica;
 import lb.hashring.RingConfig;
 
 /**

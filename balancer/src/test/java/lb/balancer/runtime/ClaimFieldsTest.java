@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
-import lb.balancer.membership.ReplicaSpec;
+import lb.balancer.replica.ReplicaSpec;
 import org.junit.jupiter.api.Test;
 
 class ClaimFieldsTest {

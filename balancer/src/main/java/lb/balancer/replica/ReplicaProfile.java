@@ -1,4 +1,4 @@
-package lb.balancer.membership;
+package lb.balancer.replica;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +29,7 @@ public record ReplicaProfile(String region, Map<String, String> knobs) {
         knobs = Map.copyOf(new LinkedHashMap<>(knobs));
     }
 
-    ReplicaSpec spec(String name, int id) {
+    public ReplicaSpec spec(String name, int id) {
         return new ReplicaSpec(name, id, region, knobs);
     }
 }

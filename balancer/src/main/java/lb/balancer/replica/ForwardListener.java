@@ -1,4 +1,4 @@
-package lb.balancer.routing;
+package lb.balancer.replica;
 
 /**
  * What the forwarding path tells the rest of the balancer about each attempt, so strategies can learn latencies and

@@ -1,4 +1,4 @@
-package lb.balancer.membership;
+package lb.balancer.replica;
 
 import java.util.Map;
 import java.util.Objects;
