@@ -118,12 +118,12 @@ public final class AdminApi implements AutoCloseable {
         StrategyRequest request = StrategyRequest.parse(ctx.body());
         RoutingStrategy next;
         try {
-            next = Strategies.create(request.name(), request.params(), strategies);
+            next = Strategies.create(request.name(), request.params(), request.hash(), strategies);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage());
         }
         pool.useStrategy(next);
-        log.info("strategy is now {} {}", next.name(), next.params());
+        log.info("strategy is now {}", StrategyRequest.describe(next));
         strategy(ctx);
     }
 

@@ -6,20 +6,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import lb.balancer.routing.HashingStrategy;
 import lb.balancer.routing.RoutingStrategy;
 import lb.balancer.routing.StrategyParam;
 import lb.balancer.routing.Strategies;
+import lb.hashring.HashPresets;
 
 /**
  * The body of {@code PUT /strategy}: {@code {"name": "bounded-hash", "c": 1.5}}, checked strictly against the
- * {@link Strategies} table. {@code name} is a strategy name (any case); every other field must be one of that
- * strategy's parameters, given as a JSON number in range (a JSON integer for whole-number parameters). Parameters
- * left out take their defaults.
+ * {@link Strategies} table. {@code name} is a strategy name (any case); {@code hash}, only for the strategies that
+ * route on the ring ({@link Strategies#hashingNames()}), is a hash preset name ({@link HashPresets}) that replaces
+ * {@code LB_HASH} for this strategy; every other field must be one of that strategy's parameters, given as a JSON
+ * number in range (a JSON integer for whole-number parameters). Parameters left out take their defaults, and a
+ * hashing strategy without {@code hash} uses {@code LB_HASH}'s preset.
  *
  * @param name   the strategy's lower-case name
+ * @param hash   the hash preset's lower-case name, or null when not given
  * @param params the given parameters, checked, in the order given
  */
-public record StrategyRequest(String name, Map<String, Number> params) {
+public record StrategyRequest(String name, String hash, Map<String, Number> params) {
+
+    /** The field that names the hash preset of a hashing strategy. */
+    static final String HASH = "hash";
 
     private static final String EXAMPLE = "{\"name\": \"bounded-hash\", \"c\": 1.5}";
 
@@ -49,21 +57,49 @@ public record StrategyRequest(String name, Map<String, Number> params) {
             throw ApiError.badRequest(e.getMessage());
         }
         Map<String, Number> params = new LinkedHashMap<>();
+        String hash = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = root.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (!field.getKey().equals("name")) {
+            if (field.getKey().equals(HASH)) {
+                hash = hash(name, field.getValue());
+            } else if (!field.getKey().equals("name")) {
                 params.put(field.getKey(), param(name, declared, field.getKey(), field.getValue()));
             }
         }
-        return new StrategyRequest(name, params);
+        return new StrategyRequest(name, hash, params);
     }
 
-    /** What {@code GET /strategy} shows: {@code {"name": ..., <param>: <value>, ...}}. */
+    /**
+     * What {@code GET /strategy} shows: {@code {"name": ..., "hash": <preset>, <param>: <value>, ...}}, with
+     * {@code hash} for the hashing strategies only.
+     */
     public static Map<String, Object> describe(RoutingStrategy strategy) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("name", strategy.name());
+        if (strategy instanceof HashingStrategy hashing) {
+            settings.put(HASH, hashing.ring().preset().name());
+        }
         settings.putAll(strategy.params());
         return settings;
+    }
+
+    /** The checked preset name: only for a hashing strategy, a string, a known preset (the valid ones listed). */
+    private static String hash(String strategy, JsonNode value) {
+        List<String> hashing = Strategies.hashingNames();
+        if (!hashing.contains(strategy)) {
+            throw ApiError.badRequest("'hash' applies only to " + String.join(", ", hashing) + ", not to '"
+                    + strategy + "'");
+        }
+        if (!value.isTextual()) {
+            throw ApiError.badRequest("'hash' must be a string: one of " + String.join(", ", HashPresets.names())
+                    + ", got " + value);
+        }
+        try {
+            return HashPresets.byName(value.textValue()).name();
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("Unknown hash preset '" + value.textValue() + "'; valid: "
+                    + String.join(", ", HashPresets.names()));
+        }
     }
 
     private static Number param(String strategy, List<StrategyParam> declared, String field, JsonNode value) {

@@ -17,7 +17,7 @@ import lb.hashring.RingConfig;
  * remove every replica below the cap. Thread-safe; a pick reads each in-flight count once (O(n) to sum them) and
  * walks the ring only past replicas at the cap.
  */
-public final class BoundedHashStrategy implements RoutingStrategy {
+public final class BoundedHashStrategy implements HashingStrategy {
 
     public static final String NAME = "bounded-hash";
     public static final double DEFAULT_C = 1.25;
@@ -39,6 +39,11 @@ public final class BoundedHashStrategy implements RoutingStrategy {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public RingConfig ring() {
+        return ringConfig;
     }
 
     @Override

@@ -9,7 +9,7 @@ import lb.hashring.RingConfig;
  * Consistent hashing on the 512-slot ring (SPEC §2): a request goes to the ring server of its key; a retry goes to
  * the next distinct server clockwise that has not failed it yet.
  */
-public final class ConsistentHashStrategy implements RoutingStrategy {
+public final class ConsistentHashStrategy implements HashingStrategy {
 
     public static final String NAME = "consistent-hash";
 
@@ -22,6 +22,11 @@ public final class ConsistentHashStrategy implements RoutingStrategy {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public RingConfig ring() {
+        return ringConfig;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import lb.hashring.HashPresets;
 
 /**
  * The registry of routing strategies by lower-case name: one explicit table, so the valid names and their
@@ -21,15 +22,20 @@ public final class Strategies {
         RoutingStrategy create(Map<String, Number> params, StrategyContext context);
     }
 
-    private record Entry(List<StrategyParam> params, Factory factory) {}
+    /** @param hashing whether the strategy routes on the ring, so it takes a hash preset ({@link HashingStrategy}) */
+    private record Entry(List<StrategyParam> params, boolean hashing, Factory factory) {
+        Entry(List<StrategyParam> params, Factory factory) {
+            this(params, false, factory);
+        }
+    }
 
     private static final Map<String, Entry> TABLE = new LinkedHashMap<>();
 
     static {
-        TABLE.put(ConsistentHashStrategy.NAME, new Entry(List.of(),
+        TABLE.put(ConsistentHashStrategy.NAME, new Entry(List.of(), true,
                 (p, ctx) -> new ConsistentHashStrategy(ctx.ring())));
         TABLE.put(BoundedHashStrategy.NAME, new Entry(
-                List.of(StrategyParam.decimal("c", BoundedHashStrategy.DEFAULT_C, 1.0, 100.0)),
+                List.of(StrategyParam.decimal("c", BoundedHashStrategy.DEFAULT_C, 1.0, 100.0)), true,
                 (p, ctx) -> new BoundedHashStrategy(ctx.ring(), ctx.stats(), p.get("c").doubleValue())));
         TABLE.put(RoundRobinStrategy.NAME, new Entry(List.of(),
                 (p, ctx) -> new RoundRobinStrategy()));
@@ -63,6 +69,31 @@ public final class Strategies {
      */
     public static List<StrategyParam> params(String name) {
         return entry(name).params();
+    }
+
+    /** The strategies that route on the ring and so take a hash preset, in {@link #names()} order. */
+    public static List<String> hashingNames() {
+        return TABLE.entrySet().stream().filter(e -> e.getValue().hashing()).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * The strategy called {@code name} (any case) with {@code params}, on a ring with the hash preset called
+     * {@code hash} instead of the context's ({@code LB_HASH}); a null {@code hash} keeps the context's.
+     *
+     * @throws IllegalArgumentException as {@link #create(String, Map, StrategyContext)} does, and for a preset given
+     *                                  to a strategy that does not hash (listing those that do) or an unknown preset
+     *                                  (listing the valid ones)
+     */
+    public static RoutingStrategy create(String name, Map<String, ? extends Number> params, String hash,
+                                         StrategyContext context) {
+        if (hash == null) {
+            return create(name, params, context);
+        }
+        if (!entry(name).hashing()) {
+            throw new IllegalArgumentException("'hash' applies only to " + String.join(", ", hashingNames())
+                    + ", not to '" + name.toLowerCase(Locale.ROOT) + "'");
+        }
+        return create(name, params, context.withPreset(HashPresets.byName(hash)));
     }
 
     /**

@@ -7,14 +7,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import lb.balancer.membership.FakeRuntime;
 import lb.balancer.membership.PoolException;
 import lb.balancer.membership.ReplicaPool;
+import lb.balancer.replica.Replica;
 import lb.balancer.replica.ReplicaSpec;
+import lb.balancer.routing.Pick;
+import lb.balancer.routing.Picker;
+import lb.balancer.routing.RouteRequest;
 import lb.balancer.routing.ReplicaStats;
 import lb.balancer.routing.Strategies;
 import lb.balancer.routing.StrategyContext;
+import lb.hashring.HashRing;
 import lb.hashring.RingConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +31,7 @@ class AdminStrategyApiTest {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final String CONSISTENT_HASH =
-            "{\"message\": {\"name\": \"consistent-hash\"}, \"status\": \"successful\"}";
+            "{\"message\": {\"name\": \"consistent-hash\", \"hash\": \"mixed\"}, \"status\": \"successful\"}";
 
     private FakeRuntime runtime;
     private ReplicaPool pool;
@@ -67,7 +73,7 @@ class AdminStrategyApiTest {
     @Test
     void putSwitchesLiveWithParametersAndDefaults() throws Exception {
         assertAnswer(send("PUT", "/strategy", "{\"name\": \"bounded-hash\", \"c\": 1.5}"), 200,
-                "{\"message\": {\"name\": \"bounded-hash\", \"c\": 1.5}, \"status\": \"successful\"}");
+                "{\"message\": {\"name\": \"bounded-hash\", \"hash\": \"mixed\", \"c\": 1.5}, \"status\": \"successful\"}");
         assertEquals("bounded-hash", pool.strategy().name());
         assertAnswer(send("PUT", "/strategy", "{\"name\": \"Epsilon-Greedy\"}"), 200,
                 "{\"message\": {\"name\": \"epsilon-greedy\", \"epsilon\": 0.05, \"alpha\": 0.3}, "
@@ -95,6 +101,50 @@ class AdminStrategyApiTest {
                         + "Number, Array, Object or token 'null', 'true' or 'false')\", \"status\": \"failure\"}");
         assertEquals(405, send("POST", "/strategy", "{\"name\": \"round-robin\"}").statusCode());
         assertAnswer(send("GET", "/strategy", null), 200, CONSISTENT_HASH);
+    }
+
+    @Test
+    void putTakesTheHashPresetOfTheHashingStrategies() throws Exception {
+        assertAnswer(send("PUT", "/strategy", "{\"name\": \"consistent-hash\", \"hash\": \"Assignment\"}"), 200,
+                "{\"message\": {\"name\": \"consistent-hash\", \"hash\": \"assignment\"}, \"status\": \"successful\"}");
+        assertPicksLike("assignment");
+        assertAnswer(send("PUT", "/strategy", "{\"name\": \"bounded-hash\", \"c\": 2, \"hash\": \"assignment-variant\"}"),
+                200, "{\"message\": {\"name\": \"bounded-hash\", \"hash\": \"assignment-variant\", \"c\": 2.0}, "
+                        + "\"status\": \"successful\"}");
+        assertAnswer(send("GET", "/strategy", null), 200,
+                "{\"message\": {\"name\": \"bounded-hash\", \"hash\": \"assignment-variant\", \"c\": 2.0}, "
+                        + "\"status\": \"successful\"}");
+        assertPicksLike("assignment-variant");
+        // Without "hash", a hashing strategy is back on LB_HASH's preset.
+        assertAnswer(send("PUT", "/strategy", "{\"name\": \"consistent-hash\"}"), 200, CONSISTENT_HASH);
+        assertPicksLike("mixed");
+    }
+
+    @Test
+    void badHashPresetsAre400AndChangeNothing() throws Exception {
+        assertAnswer(send("PUT", "/strategy", "{\"name\": \"consistent-hash\", \"hash\": \"md5\"}"), 400,
+                "{\"message\": \"<Error> Unknown hash preset 'md5'; valid: mixed, assignment, assignment-variant\", "
+                        + "\"status\": \"failure\"}");
+        assertAnswer(send("PUT", "/strategy", "{\"name\": \"bounded-hash\", \"hash\": 3}"), 400,
+                "{\"message\": \"<Error> 'hash' must be a string: one of mixed, assignment, assignment-variant, got 3\", "
+                        + "\"status\": \"failure\"}");
+        assertAnswer(send("PUT", "/strategy", "{\"name\": \"round-robin\", \"hash\": \"assignment\"}"), 400,
+                "{\"message\": \"<Error> 'hash' applies only to consistent-hash, bounded-hash, not to 'round-robin'\", "
+                        + "\"status\": \"failure\"}");
+        assertAnswer(send("GET", "/strategy", null), 200, CONSISTENT_HASH);
+        assertPicksLike("mixed");
+    }
+
+    /** The pool's picker sends every key where a ring with {@code preset} over the pool's ids does. */
+    private void assertPicksLike(String preset) {
+        HashRing ring = HashRing.of(RingConfig.withPreset(preset), List.of(1, 2, 3));
+        Picker picker = pool.strategy().picker(runtime.startedSpecs().stream()
+                .map(spec -> new Replica(spec.name(), spec.id(), "127.0.0.1", 10_000 + spec.id(), spec.region()))
+                .toList());
+        for (long key = 100_000; key < 101_000; key++) {
+            Pick pick = picker.pick(RouteRequest.of(key, "/home"));
+            assertEquals(ring.serverFor(key), ((Pick.Routed) pick).replica().id(), "key " + key + " with " + preset);
+        }
     }
 
     @Test
