@@ -1,8 +1,10 @@
-package lb.balancer.routing;
+package lb.analysis.sim;
 
-import static lb.balancer.routing.AdaptiveRounds.SWAP_ROUND;
+import static lb.analysis.sim.AdaptiveRounds.SWAP_ROUND;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import lb.balancer.routing.EpsilonGreedyStrategy;
+import lb.balancer.routing.PeakEwmaStrategy;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package lb.balancer.routing;
+package lb.analysis.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +9,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 import lb.balancer.replica.Replica;
+import lb.balancer.routing.BoundedHashStrategy;
+import lb.balancer.routing.ConsistentHashStrategy;
+import lb.balancer.routing.Pick;
+import lb.balancer.routing.Picker;
+import lb.balancer.routing.RouteRequest;
+import lb.balancer.routing.Strategies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

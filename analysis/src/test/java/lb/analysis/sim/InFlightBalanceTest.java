@@ -1,4 +1,4 @@
-package lb.balancer.routing;
+package lb.analysis.sim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -6,6 +6,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import lb.balancer.replica.Replica;
+import lb.balancer.routing.LeastConnectionsStrategy;
+import lb.balancer.routing.Picker;
+import lb.balancer.routing.PowerOfTwoStrategy;
+import lb.balancer.routing.RoundRobinStrategy;
+import lb.balancer.routing.Strategies;
 import org.junit.jupiter.api.Test;
 
 /**

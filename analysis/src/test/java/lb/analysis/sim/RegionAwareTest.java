@@ -1,4 +1,4 @@
-package lb.balancer.routing;
+package lb.analysis.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import lb.balancer.replica.Replica;
+import lb.balancer.routing.Picker;
+import lb.balancer.routing.RegionAwareStrategy;
+import lb.balancer.routing.RoutingStrategy;
+import lb.balancer.routing.Strategies;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -30,13 +30,13 @@ class StrategyContractTest {
         return Strategies.names().stream();
     }
 
-    private static RoutingStrategy create(String name, Simulation sim) {
+    private static RoutingStrategy create(String name, TestTraffic sim) {
         return Strategies.create(name, Map.of(), sim.context());
     }
 
     /** Replicas in three regions, so region-aware meets several. */
     private static List<Replica> mixedRegions(int n) {
-        return Simulation.replicas(n, "r").stream()
+        return TestTraffic.replicas(n, "r").stream()
                 .map(r -> new Replica(r.name(), r.id(), r.host(), r.port(), "r" + r.id() % 3)).toList();
     }
 
@@ -44,7 +44,7 @@ class StrategyContractTest {
     @MethodSource("strategies")
     void picksOnlyLiveReplicasThatTheRequestDoesNotExclude(String name) {
         for (int n : new int[] {1, 3, 56}) {
-            Simulation sim = new Simulation(7);
+            TestTraffic sim = new TestTraffic(7);
             List<Replica> live = mixedRegions(n);
             Picker picker = create(name, sim).picker(live);
             Set<Replica> members = new HashSet<>(live);
@@ -59,14 +59,14 @@ class StrategyContractTest {
                 RouteRequest request = new RouteRequest(random.nextLong(1_000_000), "/home", excluded);
                 boolean anyAllowed = live.stream().anyMatch(r -> !request.excludes(r.id()));
                 // Load the replicas unevenly so the stateful strategies take their other branches too.
-                Replica replica = sim.send(picker, request, r -> (1 + r.id() % 4) * Simulation.MS);
+                Replica replica = sim.send(picker, request, r -> (1 + r.id() % 4) * TestTraffic.MS);
                 if (anyAllowed) {
                     assertTrue(members.contains(replica), name + " picked " + replica + " outside the snapshot");
                     assertFalse(request.excludes(replica.id()), name + " picked excluded " + replica);
                 } else {
                     assertEquals(null, replica, name + " must answer NoReplica when every replica is excluded");
                 }
-                sim.advanceTo(sim.now() + Simulation.MS / 4);
+                sim.advanceTo(sim.now() + TestTraffic.MS / 4);
             }
         }
     }
@@ -74,7 +74,7 @@ class StrategyContractTest {
     @ParameterizedTest
     @MethodSource("strategies")
     void answersNoReplicaForAnEmptySnapshot(String name) {
-        Picker picker = create(name, new Simulation(1)).picker(List.of());
+        Picker picker = create(name, new TestTraffic(1)).picker(List.of());
 
         Pick pick = picker.pick(RouteRequest.of(123_456, "/home"));
 
@@ -84,8 +84,8 @@ class StrategyContractTest {
     @ParameterizedTest
     @MethodSource("strategies")
     void routesEverythingToASingleReplicaUntilItIsExcluded(String name) {
-        List<Replica> live = Simulation.replicas(1, "r");
-        Picker picker = create(name, new Simulation(1)).picker(live);
+        List<Replica> live = TestTraffic.replicas(1, "r");
+        Picker picker = create(name, new TestTraffic(1)).picker(live);
 
         for (long key = 0; key < 100; key++) {
             assertEquals(new Pick.Routed(live.get(0)), picker.pick(RouteRequest.of(key, "/home")));
@@ -98,7 +98,7 @@ class StrategyContractTest {
     @MethodSource("strategies")
     void answersNoReplicaWhenAll56AreExcluded(String name) {
         List<Replica> live = mixedRegions(56);
-        Picker picker = create(name, new Simulation(1)).picker(live);
+        Picker picker = create(name, new TestTraffic(1)).picker(live);
         RouteRequest request = RouteRequest.of(42, "/home");
         for (Replica r : live) {
             request = request.excluding(r.id());
@@ -111,7 +111,7 @@ class StrategyContractTest {
     @MethodSource("strategies")
     void retriesWalkThroughEveryReplicaExactlyOnce(String name) {
         List<Replica> live = mixedRegions(56);
-        Picker picker = create(name, new Simulation(3)).picker(live);
+        Picker picker = create(name, new TestTraffic(3)).picker(live);
         RouteRequest request = RouteRequest.of(987_654, "/home");
         Set<Integer> tried = new HashSet<>();
 
@@ -152,8 +152,8 @@ class StrategyContractTest {
         assertTrue(bounds != null, "state the spread bound of " + name);
         int[] sizes = {5, 56};
         for (int s = 0; s < sizes.length; s++) {
-            List<Replica> live = Simulation.replicas(sizes[s], "default");
-            Picker picker = create(name, new Simulation(2024)).picker(live);
+            List<Replica> live = TestTraffic.replicas(sizes[s], "default");
+            Picker picker = create(name, new TestTraffic(2024)).picker(live);
             Map<Replica, Integer> counts = new HashMap<>();
             SplittableRandom keys = new SplittableRandom(2024);
             for (int i = 0; i < 10_000; i++) {
@@ -171,7 +171,7 @@ class StrategyContractTest {
     @ParameterizedTest
     @MethodSource("strategies")
     void aSwitchedInStrategyDescribesItsParametersWithTheirDefaults(String name) {
-        RoutingStrategy strategy = create(name, new Simulation(1));
+        RoutingStrategy strategy = create(name, new TestTraffic(1));
 
         assertEquals(name, strategy.name());
         List<String> declared = Strategies.params(name).stream().map(StrategyParam::name).toList();
@@ -189,14 +189,14 @@ class StrategyContractTest {
     @ParameterizedTest
     @MethodSource("strategies")
     void picksOnlyTheNewSnapshotAfterAReplacementAndARemoval(String name) {
-        Simulation sim = new Simulation(5);
+        TestTraffic sim = new TestTraffic(5);
         RoutingStrategy strategy = create(name, sim);
         List<Replica> before = mixedRegions(6);
         Picker old = strategy.picker(before);
         for (int i = 0; i < 300; i++) { // leave requests in flight and latencies measured for the old instances
-            sim.send(old, RouteRequest.of(100_000 + i * 7_919L, "/home"), r -> (1 + r.id()) * Simulation.MS);
+            sim.send(old, RouteRequest.of(100_000 + i * 7_919L, "/home"), r -> (1 + r.id()) * TestTraffic.MS);
         }
-        sim.advanceTo(sim.now() + 3 * Simulation.MS);
+        sim.advanceTo(sim.now() + 3 * TestTraffic.MS);
         List<Replica> after = new ArrayList<>(before.subList(0, 5)); // S6 removed
         Replica replaced = after.get(2);
         after.set(2, new Replica(replaced.name(), replaced.id(), "10.0.1.99", replaced.port(), replaced.region()));
@@ -206,9 +206,9 @@ class StrategyContractTest {
         SplittableRandom keys = new SplittableRandom(17);
         for (int i = 0; i < 2_000; i++) {
             Replica replica = sim.send(picker, RouteRequest.of(keys.nextLong(1_000_000), "/home"),
-                    r -> (1 + r.id()) * Simulation.MS);
+                    r -> (1 + r.id()) * TestTraffic.MS);
             assertTrue(members.contains(replica), name + " picked " + replica + " from the old snapshot");
-            sim.advanceTo(sim.now() + Simulation.MS / 4);
+            sim.advanceTo(sim.now() + TestTraffic.MS / 4);
         }
     }
 
@@ -222,7 +222,7 @@ class StrategyContractTest {
     @Test
     void roundRobinKeepsRotatingWhenItsCounterWrapsPastIntegerMaxValue() {
         for (int n : new int[] {3, 56}) {
-            List<Replica> live = Simulation.replicas(n, "default");
+            List<Replica> live = TestTraffic.replicas(n, "default");
             Picker picker = new RoundRobinStrategy(Integer.MAX_VALUE - n).picker(live);
             Map<Replica, Integer> acrossWrap = new HashMap<>();
             for (int i = 0; i < 3 * n; i++) {
