@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 /** The balancer's own JSON answers, shaped like every API error: {"message": "<Error> ...", "status": "failure"}. */
 final class ErrorReplies {
 
-    static final String NO_REPLICAS = "<Error> No replicas available";
     static final String NO_REPLICA_SERVED = "<Error> No replica could serve the request";
     static final String ADMIN_UNREACHABLE = "<Error> Admin API is not reachable";
     static final String MALFORMED = "<Error> Malformed HTTP request";

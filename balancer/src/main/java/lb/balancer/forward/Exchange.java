@@ -6,6 +6,7 @@ import lb.balancer.replica.ForwardListener.Outcome;
 import lb.balancer.replica.Replica;
 import lb.balancer.routing.Pick;
 import lb.balancer.routing.RouteRequest;
+import lb.balancer.routing.Target;
 
 /**
  * Forwards one buffered client request: picks a replica, leases an upstream connection, retries, and relays the
@@ -69,11 +70,21 @@ final class Exchange {
             return;
         }
         admin = false;
-        String key = client.req.key();
+        RequestHead req = client.req;
+        Target target = Target.NONE;
+        if (req.targeted()) {
+            String problem = req.targetProblem();
+            if (problem != null) {
+                respond(400, "<Error> " + problem);
+                return;
+            }
+            target = req.target();
+        }
+        String key = req.key();
         long k = key == null
                 ? ThreadLocalRandom.current().nextInt(100_000, 1_000_000)
                 : cfg.keyHasher().applyAsLong(key);
-        route = RouteRequest.of(k, path);
+        route = RouteRequest.of(k, path, target);
         pickAndStart();
     }
 
@@ -86,8 +97,10 @@ final class Exchange {
             listenerOpen = true;
             cfg.listener().started(r);
             startAttempt();
+        } else if (pick instanceof Pick.UnknownTarget(String reason)) {
+            respond(400, "<Error> " + reason);
         } else if (tries == 0) {
-            respond(503, ErrorReplies.NO_REPLICAS);
+            respond(503, "<Error> " + ((Pick.NoReplica) pick).reason());
         } else {
             respond(502, ErrorReplies.NO_REPLICA_SERVED);
         }

@@ -2,6 +2,7 @@ package lb.balancer.forward;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import lb.balancer.routing.Target;
 
 /**
  * A parsed request head (see {@link HttpHead}) plus what routing needs: method, target, path, query, key header.
@@ -12,6 +13,8 @@ final class RequestHead extends HttpHead {
     private static final byte[] EXPECT_NAME = Ascii.bytes("expect");
     private static final byte[] REQUEST_ID_NAME = Ascii.bytes("x-request-id");
     private static final byte[] FORWARDED_FOR_NAME = Ascii.bytes("x-forwarded-for");
+    private static final byte[] TARGET_REGION_NAME = Ascii.bytes("x-lb-region");
+    private static final byte[] TARGET_REPLICA_NAME = Ascii.bytes("x-lb-replica");
     private static final byte[] CONTINUE = Ascii.bytes("100-continue");
 
     int methodEnd;
@@ -22,6 +25,11 @@ final class RequestHead extends HttpHead {
     boolean hasHost;
     boolean expectContinue;
     int requestIdHeader;
+    /** The targeting headers (SPEC §8), for the balancer only: never forwarded. -1 when absent. */
+    int regionHeader;
+    int replicaHeader;
+    /** A targeting header given more than once: which one counts would be a guess. */
+    boolean targetRepeated;
     boolean isHead;
     boolean idempotent;
     /** "*" (OPTIONS *) has no path bytes to point at. */
@@ -33,6 +41,9 @@ final class RequestHead extends HttpHead {
         hasHost = false;
         expectContinue = false;
         requestIdHeader = -1;
+        regionHeader = -1;
+        replicaHeader = -1;
+        targetRepeated = false;
         asterisk = false;
     }
 
@@ -86,7 +97,9 @@ final class RequestHead extends HttpHead {
         return switch (len) {
             case 4 -> Ascii.equalsLower(b, from, len, HOST_NAME) ? onHost() : OTHER;
             case 6 -> Ascii.equalsLower(b, from, len, EXPECT_NAME) ? EXPECT : OTHER;
-            case 12 -> Ascii.equalsLower(b, from, len, REQUEST_ID_NAME) ? REQUEST_ID : OTHER;
+            case 11 -> Ascii.equalsLower(b, from, len, TARGET_REGION_NAME) ? TARGET_REGION : OTHER;
+            case 12 -> Ascii.equalsLower(b, from, len, REQUEST_ID_NAME) ? REQUEST_ID
+                    : Ascii.equalsLower(b, from, len, TARGET_REPLICA_NAME) ? TARGET_REPLICA : OTHER;
             case 15 -> Ascii.equalsLower(b, from, len, FORWARDED_FOR_NAME) ? FORWARDED_FOR : OTHER;
             default -> OTHER;
         };
@@ -97,16 +110,42 @@ final class RequestHead extends HttpHead {
         return HOST;
     }
 
-    /** Called after a successful parse: records the key header and Expect, which need header values. */
+    /** Called after a successful parse: records the key header, the targeting headers and Expect. */
     void afterParse() {
         for (int h = 0; h < count; h++) {
             if (kind[h] == REQUEST_ID && requestIdHeader < 0 && valueEnd[h] > valueStart[h]) {
                 requestIdHeader = h;
+            } else if (kind[h] == TARGET_REGION) {
+                targetRepeated |= regionHeader >= 0;
+                regionHeader = h;
+            } else if (kind[h] == TARGET_REPLICA) {
+                targetRepeated |= replicaHeader >= 0;
+                replicaHeader = h;
             } else if (kind[h] == EXPECT
                     && Ascii.equalsLower(buf, valueStart[h], valueEnd[h] - valueStart[h], CONTINUE)) {
                 expectContinue = true;
             }
         }
+    }
+
+    /** Whether the client sent a targeting header (then {@link #targetProblem} and {@link #target} apply). */
+    boolean targeted() {
+        return regionHeader >= 0 || replicaHeader >= 0;
+    }
+
+    /** What is wrong with the targeting headers (a 400), or null. */
+    String targetProblem() {
+        if (targetRepeated) return "X-LB-Region and X-LB-Replica may each be given once";
+        return Target.problem(value(regionHeader), value(replicaHeader));
+    }
+
+    Target target() {
+        return new Target(value(regionHeader), value(replicaHeader));
+    }
+
+    private String value(int header) {
+        return header < 0 ? null
+                : new String(buf, valueStart[header], valueEnd[header] - valueStart[header], StandardCharsets.ISO_8859_1);
     }
 
     boolean hasBody() {

@@ -28,6 +28,7 @@ import lb.balancer.replica.ReplicaSpec;
 import lb.balancer.routing.Pick;
 import lb.balancer.routing.Picker;
 import lb.balancer.routing.RoutingStrategy;
+import lb.balancer.routing.Targeting;
 import lb.balancer.runtime.Adoption;
 import lb.balancer.runtime.ReplicaRuntime;
 import lb.balancer.runtime.RuntimeUnavailableException;
@@ -409,7 +410,7 @@ public final class ReplicaPool implements AutoCloseable {
     }
 
     private void publish() {
-        picker.set(strategy.get().picker(replicas()));
+        picker.set(Targeting.over(strategy.get(), replicas(), specs()));
     }
 
     /** Starts all specs in parallel; if any fails, stops the ones that came up and reports every failure. */

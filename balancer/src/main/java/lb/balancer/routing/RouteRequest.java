@@ -9,11 +9,16 @@ import lb.balancer.replica.Replica;
  * @param path        the request path, e.g. {@code /home}
  * @param excludedIds bit {@code i} set means replica id {@code i} must not be picked (it already failed this
  *                    request); ids are at most {@link Replica#MAX_ID}, so a {@code long} holds them all
+ * @param target      the region or replica the client asked for ({@link Target#NONE} when it did not)
  */
-public record RouteRequest(long key, String path, long excludedIds) {
+public record RouteRequest(long key, String path, long excludedIds, Target target) {
 
     public static RouteRequest of(long key, String path) {
-        return new RouteRequest(key, path, 0L);
+        return new RouteRequest(key, path, 0L, Target.NONE);
+    }
+
+    public static RouteRequest of(long key, String path, Target target) {
+        return new RouteRequest(key, path, 0L, target);
     }
 
     public boolean excludes(int replicaId) {
@@ -22,6 +27,6 @@ public record RouteRequest(long key, String path, long excludedIds) {
 
     /** The same request with {@code replicaId} added to the exclusions (for a retry on the next replica). */
     public RouteRequest excluding(int replicaId) {
-        return new RouteRequest(key, path, excludedIds | (1L << replicaId));
+        return new RouteRequest(key, path, excludedIds | (1L << replicaId), target);
     }
 }

@@ -132,7 +132,7 @@ class FrontDoorForwardingTest {
     void answers503FastWhenThereIsNoReplica() throws Exception {
         picker = null;
         door.close();
-        Picker none = request -> new Pick.NoReplica("empty");
+        Picker none = request -> new Pick.NoReplica("No replicas available");
         door = FrontDoor.builder().bind("127.0.0.1", 0).pickers(() -> none).keyHasher(k -> 1).build().start();
         long t0 = System.nanoTime();
         HttpResponse<String> r = get("/home");

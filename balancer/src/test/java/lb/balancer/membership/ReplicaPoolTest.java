@@ -16,6 +16,7 @@ import lb.balancer.replica.Replica;
 import lb.balancer.routing.ConsistentHashStrategy;
 import lb.balancer.routing.Pick;
 import lb.balancer.routing.RouteRequest;
+import lb.balancer.routing.Target;
 import lb.hashring.RingConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,14 @@ class ReplicaPoolTest {
         assertEquals(List.of("Server1", "S7"), adopted.names(), "the pool as it was, not filled up to 3");
         assertEquals(List.of(1, 4), adopted.replicas().stream().map(Replica::id).toList());
         assertEquals(0, restarted.starts(), "no new replica");
+    }
+
+    @Test
+    void publishesPickersThatHonourTargets() {
+        Pick pinned = pool.pickers().get().pick(RouteRequest.of(1, "/home", new Target(null, "Server2")));
+        assertEquals("Server2", assertInstanceOf(Pick.Routed.class, pinned).replica().name());
+        assertInstanceOf(Pick.UnknownTarget.class,
+                pool.pickers().get().pick(RouteRequest.of(1, "/home", new Target("elsewhere", null))));
     }
 
     @Test

@@ -56,7 +56,7 @@ class StrategyContractTest {
                         excluded |= 1L << r.id();
                     }
                 }
-                RouteRequest request = new RouteRequest(random.nextLong(1_000_000), "/home", excluded);
+                RouteRequest request = new RouteRequest(random.nextLong(1_000_000), "/home", excluded, Target.NONE);
                 boolean anyAllowed = live.stream().anyMatch(r -> !request.excludes(r.id()));
                 // Load the replicas unevenly so the stateful strategies take their other branches too.
                 Replica replica = sim.send(picker, request, r -> (1 + r.id() % 4) * TestTraffic.MS);
