@@ -61,7 +61,7 @@ public final class RegionAwareStrategy implements RoutingStrategy {
 
     @Override
     public Picker picker(List<Replica> live) {
-        ReplicaStats.Stat[] all = stats.track(live); // also drops the stats of replicas that are gone
+        ReplicaStats.Stat[] all = stats.track(live);
         Map<String, List<Integer>> byRegion = new LinkedHashMap<>();
         for (int i = 0; i < live.size(); i++) {
             byRegion.computeIfAbsent(live.get(i).region(), r -> new ArrayList<>()).add(i);

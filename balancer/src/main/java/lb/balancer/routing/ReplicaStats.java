@@ -21,8 +21,8 @@ import lb.balancer.replica.Replica;
  * <h2>Keys</h2>
  * Stats are keyed by the {@link Replica} value (record equality: name, id, address, region), so a replacement of a
  * dead replica at a new address starts fresh instead of inheriting the dead one's failures. Stats of replicas that
- * left the membership are dropped by {@link #retain} (also done lazily whenever a learning strategy builds a picker);
- * attempts that end after their replica was dropped are ignored.
+ * left the membership are dropped by {@link #forget} (the balancer calls it for every replica that leaves) or
+ * {@link #retain}; attempts that end after their replica was dropped are ignored.
  *
  * <h2>Signals</h2>
  * <ul>
@@ -150,16 +150,15 @@ public final class ReplicaStats implements ForwardListener {
     }
 
     /**
-     * The stats of {@code live}, index for index, for a picker to read without map look-ups; also drops the stats
-     * of replicas that are gone. Called when a picker is built, off the data path.
+     * The stats of {@code live}, index for index, for a picker to read without map look-ups. Called when a picker is
+     * built, off the data path. It drops nothing: {@code live} may be a part of the membership (explicit targeting
+     * builds one picker per region), and dropping the rest would leave the other pickers reading counters the data
+     * path no longer feeds. Replicas that leave are dropped by {@link #forget} or {@link #retain}.
      */
     Stat[] track(List<Replica> live) {
         Stat[] stats = new Stat[live.size()];
         for (int i = 0; i < stats.length; i++) {
             stats[i] = stat(live.get(i));
-        }
-        if (byReplica.size() > stats.length) {
-            retain(live);
         }
         return stats;
     }

@@ -130,4 +130,28 @@ class TargetingTest {
         assertTrue(Target.problem(null, "S1\"}").startsWith("X-LB-Replica must be a replica name"));
         assertTrue(Target.problem(null, "-S1").startsWith("X-LB-Replica must be a replica name"));
     }
+
+    /**
+     * Targeting builds one picker over every live replica and one per region from the same stats; the data path's
+     * counts must reach all of them. (Building a region's picker used to drop the other regions' stats, so the
+     * untargeted picker read counters nothing fed any more: least connections then sent to a replica that had
+     * requests in flight.)
+     */
+    @Test
+    void everyPickerSeesTheDataPathsCountsAfterThePerRegionPickersAreBuilt() {
+        ReplicaStats stats = new ReplicaStats();
+        StrategyContext context = new StrategyContext(RingConfig.defaults(), stats, RandomSource.seeded(3));
+        Picker picker = Targeting.over(Strategies.create(LeastConnectionsStrategy.NAME, Map.of(), context), LIVE,
+                MEMBERS);
+        for (Replica busy : LIVE.subList(0, 3)) { // S1, S2 (near) and S3 (far) have a request in flight
+            stats.started(busy);
+        }
+
+        assertEquals(new Pick.Routed(LIVE.get(3)), picker.pick(RouteRequest.of(42, "/home")));
+        stats.started(LIVE.get(3));
+        stats.started(LIVE.get(2));
+        assertEquals(new Pick.Routed(LIVE.get(3)), picker.pick(RouteRequest.of(42, "/home", new Target("far", null))));
+        stats.started(LIVE.get(0));
+        assertEquals(new Pick.Routed(LIVE.get(1)), picker.pick(RouteRequest.of(42, "/home", new Target("near", null))));
+    }
 }
