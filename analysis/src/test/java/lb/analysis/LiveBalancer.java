@@ -1,0 +1,37 @@
+package lb.analysis;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import lb.balancer.Balancer;
+import lb.balancer.config.BalancerConfigParser;
+
+/**
+ * A real balancer in this JVM on a free port, with the process runtime: its replicas are {@code server.jar} child
+ * processes on loopback (built by the reactor before this module's tests run).
+ */
+final class LiveBalancer implements AutoCloseable {
+
+    private final Balancer balancer;
+
+    LiveBalancer(int replicas) throws Exception {
+        Path jar = Path.of("..", "server", "target", "server.jar").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("build server.jar first (./mvnw package -pl server): " + jar);
+        }
+        balancer = Balancer.start(BalancerConfigParser.parse(Map.of(
+                "LB_PORT", "0",
+                "LB_RUNTIME", "process",
+                "LB_SERVER_JAR", jar.toString(),
+                "LB_REPLICAS", Integer.toString(replicas))));
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + balancer.port();
+    }
+
+    @Override
+    public void close() {
+        balancer.close();
+    }
+}

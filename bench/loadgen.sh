@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The analysis tool's load generator against wrk, and the a1 wall time, on one balancer in one run (loopback only).
+# The balancer runs the process runtime (three server.jar replicas as child processes); wrk and the tool take turns
+# against it, 64 connections each, ROUNDS times, after a discarded wrk warm-up. The tool's turn sends about as many
+# requests as wrk answered in its turn (so both run ~DURATION s), after a warm-up of its own JIT. Then
+# `analysis.jar a1` (10,000 requests at N = 3, live, CSV and chart included) runs ROUNDS times, timed as a whole
+# command (JVM start included) and as the experiment alone.
+#
+#   flock /tmp/lb-heavy.lock bench/loadgen.sh          # ~2 minutes
+#
+# Env: DURATION (10 s per turn), WARMUP (5 s), ROUNDS (3), CONNS (64), THREADS (wrk threads, 2), PORT (18300).
+# Writes bench/out/loadgen-<time>.md and bench/out/loadgen-latest.md. Every process it starts is stopped on exit.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BENCH="$ROOT/bench"
+OUT="$BENCH/out"
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-5}
+ROUNDS=${ROUNDS:-3}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18300}
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA="$JAVA_HOME/bin/java"
+WORK=$(mktemp -d)
+mkdir -p "$OUT"
+
+BALANCER_PID=
+cleanup() {
+  if [[ -n "$BALANCER_PID" ]]; then kill "$BALANCER_PID" 2>/dev/null || true; wait "$BALANCER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+for tool in wrk curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
+done
+for jar in server balancer analysis; do
+  if [[ ! -f "$ROOT/$jar/target/$jar.jar" ]]; then
+    echo "building $jar.jar"
+    (cd "$ROOT" && JAVA_HOME="$JAVA_HOME" ./mvnw -q -pl "$jar" -am package -DskipTests)
+  fi
+done
+TOOL="$ROOT/analysis/target/analysis.jar"
+URL="http://127.0.0.1:$PORT"
+
+LB_RUNTIME=process LB_SERVER_JAR="$ROOT/server/target/server.jar" LB_PORT="$PORT" LB_REPLICAS=3 \
+  "$JAVA" -jar "$ROOT/balancer/target/balancer.jar" >"$WORK/balancer.log" 2>&1 &
+BALANCER_PID=$!
+for i in $(seq 1 300); do
+  if curl -fs -o /dev/null -H 'X-Request-Id: 123456' "$URL/home"; then break; fi
+  [[ $i == 300 ]] && { echo "balancer not ready; log:" >&2; tail -20 "$WORK/balancer.log" >&2; exit 1; }
+  sleep 0.1
+done
+
+field() { # name line: the value of name=value in line
+  sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2"
+}
+
+wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$BENCH/request-id.lua" "$URL" >/dev/null
+ROWS=()
+for round in $(seq 1 "$ROUNDS"); do
+  w=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$BENCH/request-id.lua" "$URL" | grep '^RESULT')
+  wrps=$(field rps "$w")
+  n=$(( ${wrps%.*} * DURATION ))
+  t=$("$JAVA" -jar "$TOOL" load --url "$URL" --concurrency "$CONNS" --requests "$n" --warmup $(( n / 4 )) \
+      --seed "$round" | grep '^RESULT')
+  trps=$(field rps "$t")
+  ratio=$(awk -v a="$trps" -v b="$wrps" 'BEGIN { printf "%.2f", a / b }')
+  ROWS+=("| $round | $wrps | $(field p50_ms "$w") / $(field p99_ms "$w") | $(( $(field socket_errors "$w") + $(field status_errors "$w") )) | $trps | $(field p50_ms "$t") / $(field p99_ms "$t") | $(field failed "$t") | $ratio |")
+  echo "round $round: wrk $wrps req/s, tool $trps req/s (x$ratio)"
+done
+
+A1ROWS=()
+for round in $(seq 1 "$ROUNDS"); do
+  start=$(date +%s.%N)
+  log=$("$JAVA" -jar "$TOOL" a1 --url "$URL" --out "$WORK/a1-$round" 2>&1)
+  end=$(date +%s.%N)
+  total=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+  own=$(sed -n 's/^a1 done in \([0-9.]*\) s.*/\1/p' <<<"$log")
+  load=$(grep -o '[0-9]* req/s, p50 [0-9.]* ms, p99 [0-9.]* ms, [0-9]* errors' "$WORK/a1-$round/a1/section.md" || true)
+  A1ROWS+=("| $round | $total | $own | $load |")
+  echo "a1 round $round: command $total s, experiment $own s ($load)"
+done
+
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+{
+  echo "# Load generator vs wrk, and a1 wall time ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+  echo
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)."
+  echo "Balancer: balancer.jar, process runtime, 3 server.jar replicas, consistent hashing, on loopback."
+  echo "Each round: wrk -t$THREADS -c$CONNS -d${DURATION}s (random X-Request-Id), then \`analysis.jar load --concurrency $CONNS\`"
+  echo "with as many requests as wrk answered (after a quarter as many for JIT warm-up), against the same balancer."
+  echo
+  echo "| round | wrk req/s | wrk p50 / p99 ms | wrk errors | tool req/s | tool p50 / p99 ms | tool errors | tool / wrk |"
+  echo "|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "\`analysis.jar a1 --url $URL\` (10,000 requests at N = 3, CSV and chart written):"
+  echo
+  echo "| round | whole command (s, JVM start included) | experiment (s) | load phase |"
+  echo "|---|---|---|---|"
+  printf '%s\n' "${A1ROWS[@]}"
+} | tee "$OUT/loadgen-$STAMP.md" >"$OUT/loadgen-latest.md"
+echo "wrote $OUT/loadgen-$STAMP.md"
