@@ -105,8 +105,8 @@ public final class A1LoadPerServer implements Experiment {
 
     static String loadLine(RingRun run) {
         var load = run.load();
-        return String.format(java.util.Locale.ROOT, "%.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors%s",
-                load.throughput(), load.percentileMillis(50), load.percentileMillis(99), load.failed(),
+        return String.format(java.util.Locale.ROOT, "%d requests in %.2f s, %.0f req/s, p50 %.2f ms, p99 %.2f ms, "
+                        + "%d errors%s", load.sent(), load.wallNanos() / 1e9, load.throughput(), load.percentileMillis(50), load.percentileMillis(99), load.failed(),
                 load.errors().isEmpty() ? "" : " " + load.errors());
     }
 }

@@ -95,7 +95,18 @@ public final class A3Failure implements Experiment {
             }
         }
         Charts.save(timeline(ok, failed, recovery, victim.name()), dir.resolve("timeline.png"));
-        return new Section(name(), section(lab, checks, load, recovery, victim));
+        int from = (int) Math.max(0, recovery.killMs() / BUCKET_MILLIS);
+        int lowest = Integer.MAX_VALUE;
+        int lowestAt = from;
+        for (int b = from; b < Math.min(buckets - 1, from + 30); b++) { // 3 s after the kill, the last bucket is partial
+            if (ok[b] < lowest) {
+                lowest = ok[b];
+                lowestAt = b;
+            }
+        }
+        double dipRps = lowest == Integer.MAX_VALUE ? Double.NaN : lowest * 1000.0 / BUCKET_MILLIS;
+        return new Section(name(), section(lab, checks, load, recovery, victim, dipRps,
+                lowestAt * BUCKET_MILLIS / 1000.0));
     }
 
     private static double minus(double ms, double shift) {
@@ -172,7 +183,7 @@ public final class A3Failure implements Experiment {
     }
 
     private String section(Lab lab, List<EndpointChecks.Check> checks, LoadResult load, Recovery r,
-                           ReplicaInfo victim) {
+                           ReplicaInfo victim, double dipRps, double dipAtSeconds) {
         Table endpoints = new Table("call", "body", "expected", "got", "ok");
         checks.forEach(c -> endpoints.row("`" + c.method() + " " + c.path() + "`", c.body() == null ? ""
                 : "`" + c.body() + "`", c.expected(), c.status(), c.ok() ? "yes" : "**no**"));
@@ -185,6 +196,9 @@ public final class A3Failure implements Experiment {
         failure.row("out of service after", r.detectMs() < 0 ? "not seen" : Table.num(r.detectMs() - r.killMs(), 0) + " ms");
         failure.row("replacement serves its key after", r.servingMs() < 0 ? "not within the run"
                 : Table.num(r.servingMs() - r.killMs(), 0) + " ms");
+        failure.row("lowest throughput in 100 ms, within 3 s of the kill", Table.num(dipRps, 0) + " req/s at "
+                + Table.num(dipAtSeconds, 1) + " s (offered: " + Table.num(load.sent() / (double) LOAD_SECONDS, 0)
+                + " req/s)");
         failure.row("latency p50 / p99 / max", Table.num(load.percentileMillis(50), 2) + " / "
                 + Table.num(load.percentileMillis(99), 2) + " / " + Table.num(load.percentileMillis(100), 2) + " ms");
         return "## A-3: endpoints and failure recovery\n\n" + lab.provenance()
@@ -194,7 +208,10 @@ public final class A3Failure implements Experiment {
                 + "![timeline](a3/timeline.png)\n\n" + failure.markdown() + "\n"
                 + "**Reading.** " + (load.failed() == 0 ? "No request failed: " : load.failed() + " of "
                 + load.sent() + " requests failed; ") + "a GET whose replica refuses or drops the connection is "
-                + "retried on the next replica clockwise, so the kill shows as a latency blip rather than errors. "
+                + "retried on the next replica clockwise, so the kill costs latency rather than errors: answers slowed to "
+                + Table.num(dipRps, 0) + " req/s for a moment, and the requests that waited then came in a burst "
+                + "(the open loop counts their wait: p99 " + Table.num(load.percentileMillis(99), 0) + " ms, max "
+                + Table.num(load.percentileMillis(100), 0) + " ms). "
                 + "The balancer took " + victim.name() + " out " + (r.detectMs() < 0 ? "(not seen)"
                 : Table.num(r.detectMs() - r.killMs(), 0) + " ms") + " after the kill and its replacement "
                 + "(same name and id, so the same arcs of the ring) served the victim's own key "

@@ -98,8 +98,9 @@ public final class A4HashPresets implements Experiment {
                 + " squares modulo 512: its requests land on " + assignment.quality().reachableSlots()
                 + " slots, and whichever servers own the arcs after those slots take them (spread "
                 + Table.num(assignment.spread(), 2) + "×). `assignment-variant` (i + 2i² + 17) reaches "
-                + variant.quality().reachableSlots() + " slots but its virtual nodes Φ(i, j) = i + j + 2j² + 25 "
-                + "sit next to each other for consecutive ids, so one server owns most arcs (spread "
+                + variant.quality().reachableSlots() + " slots, but its virtual nodes Φ(i, j) = i + j + 2j² + 25 differ "
+                + "only by i between servers: for each j the servers' nodes sit in adjacent slots, Server1's first, so "
+                + "Server1 owns the whole gap before each cluster and the others one slot each (spread "
                 + Table.num(variant.spread(), 2) + "×, Server1 takes " + Table.percent(
                 variant.counts().getOrDefault(1, 0) / (double) keys.length) + "). Took " + Table.num(seconds, 2)
                 + " s.\n\nFiles: [loads.csv](a4/loads.csv), [presets.csv](a4/presets.csv).\n";

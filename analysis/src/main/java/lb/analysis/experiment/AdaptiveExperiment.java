@@ -25,8 +25,8 @@ import org.knowm.xchart.XYChart;
  * replica the requests sent and their mean latency, and how many rounds each strategy needs to send most requests to
  * the fast replica after a change.
  *
- * <p>Live, the three replicas drift ({@code SERVER_DRIFT_*}: 5 ms plus a delay random-walking in [0, 120] ms every
- * 2 s). Each round sends 100 requests under every strategy in turn; round-robin's round is the reference that tells
+ * <p>Live, the three replicas drift ({@code SERVER_DRIFT_*}: 5 ms plus a delay random-walking in [0, 200] ms every
+ * 1 s). Each round sends 100 requests under every strategy in turn; round-robin's round is the reference that tells
  * which replica is fastest at that moment (it samples all three equally). Offline, {@link AdaptiveRounds}: 10, 50
  * and 100 ms swapped to 100, 50, 10 ms at round {@value AdaptiveRounds#SWAP_ROUND}, a change with a known instant.
  * Writes {@code rounds.csv}, {@code requests-<strategy>.png} and {@code latency.png}.
@@ -36,24 +36,20 @@ public final class AdaptiveExperiment implements Experiment {
     static final String REFERENCE = "round-robin";
     static final List<String> LEARNING = List.of("peak-ewma", "epsilon-greedy", "least-connections", "power-of-two");
     static final int REPLICAS = 3;
-    static final Profile DRIFTING = new Profile("default", 5, 0, 120, 2_000);
+    /** Offline, the idle time between rounds: live, the other strategies' rounds take about this long. */
+    static final long PAUSE_NANOS = 1_000 * Simulation.MS;
+    static final Profile DRIFTING = new Profile("default", 5, 0, 200, 1_000);
 
     /** One strategy's round: requests and mean latency per replica (replica order fixed). */
     record Round(int round, String strategy, List<String> replicas, int[] requests, double[] meanMs) {
-        int leader() {
-            int best = 0;
-            for (int i = 1; i < requests.length; i++) {
-                best = requests[i] > requests[best] ? i : best;
-            }
-            return best;
-        }
-
         double overallMeanMs() {
             double sum = 0;
             int n = 0;
             for (int i = 0; i < requests.length; i++) {
-                sum += meanMs[i] * requests[i];
-                n += requests[i];
+                if (requests[i] > 0) {
+                    sum += meanMs[i] * requests[i];
+                    n += requests[i];
+                }
             }
             return n == 0 ? 0 : sum / n;
         }
@@ -100,7 +96,7 @@ public final class AdaptiveExperiment implements Experiment {
         int total = 40;
         List<String> names = List.of("S1", "S2", "S3");
         for (String strategy : strategies(s)) {
-            int[][] counts = AdaptiveRounds.run(strategy, new Simulation(s.seed()), total, 0);
+            int[][] counts = AdaptiveRounds.run(strategy, new Simulation(s.seed()), total, PAUSE_NANOS);
             for (int round = 1; round <= total; round++) {
                 double[] mean = new double[REPLICAS];
                 for (int r = 0; r < REPLICAS; r++) {
@@ -119,6 +115,7 @@ public final class AdaptiveExperiment implements Experiment {
         try (PoolSetup setup = lab.setup()) {
             List<String> names = setup.use(List.of(new Group(REPLICAS, "drift", DRIFTING))).stream()
                     .map(ReplicaInfo::name).toList();
+            lab.warmUp("drifting replicas");
             int total = rounds(s);
             int sent = 0;
             for (int round = 1; round <= total; round++) {
@@ -164,10 +161,15 @@ public final class AdaptiveExperiment implements Experiment {
         lab.progress().say(line.substring(0, line.length() - 1));
     }
 
+    /** A change counts when the new fastest replica is at least this much faster than the one before it. */
+    static final double CHANGE_MARGIN = 0.2;
+
     /**
      * For each change of the fastest replica (by the reference's round; offline, the swap), the rounds until the
-     * strategy sent most of a round to the new fastest one: 1 means in the round of the change. Empty when the
-     * fastest replica never changed.
+     * strategy sent at least half of a round to the new fastest one: 1 means in the round of the change. A change is
+     * a round whose fastest replica differs from the previous round's and is at least {@link #CHANGE_MARGIN} faster
+     * than that one, so two replicas of about equal latency trading places do not count. Empty when the fastest
+     * replica never changed; a change the strategy did not follow before the next change is left out.
      */
     static List<Integer> roundsToFind(List<Round> rounds, String strategy) {
         Map<Integer, Round> reference = new LinkedHashMap<>();
@@ -175,24 +177,37 @@ public final class AdaptiveExperiment implements Experiment {
         rounds.stream().filter(r -> r.strategy().equals(REFERENCE)).forEach(r -> reference.put(r.round(), r));
         rounds.stream().filter(r -> r.strategy().equals(strategy)).forEach(r -> mine.put(r.round(), r));
         List<Integer> found = new ArrayList<>();
+        for (int change : changes(reference)) {
+            int fastest = reference.get(change).fastest();
+            for (int round = change; round <= reference.size(); round++) {
+                Round next = mine.get(round);
+                if (next != null && 2 * next.requests()[fastest] >= AdaptiveRounds.REQUESTS_PER_ROUND) {
+                    found.add(round - change + 1);
+                    break;
+                }
+                if (round > change && reference.get(round).fastest() != fastest) {
+                    break; // the fastest changed again before the strategy followed
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The rounds in which the fastest replica changed (see {@link #roundsToFind}). */
+    static List<Integer> changes(Map<Integer, Round> reference) {
+        List<Integer> changes = new ArrayList<>();
         int previous = -1;
         for (Round ref : reference.values()) {
             int fastest = ref.fastest();
-            if (previous >= 0 && fastest != previous && fastest >= 0) {
-                for (int round = ref.round(); round <= reference.size(); round++) {
-                    Round next = mine.get(round);
-                    if (next != null && next.leader() == fastest) {
-                        found.add(round - ref.round() + 1);
-                        break;
-                    }
-                    if (reference.get(round).fastest() != fastest) {
-                        break; // the fastest changed again before the strategy followed
-                    }
-                }
+            if (previous >= 0 && fastest >= 0 && fastest != previous
+                    && ref.meanMs()[fastest] <= (1 - CHANGE_MARGIN) * ref.meanMs()[previous]) {
+                changes.add(ref.round());
+                previous = fastest;
+            } else if (previous < 0) {
+                previous = fastest;
             }
-            previous = fastest;
         }
-        return found;
+        return changes;
     }
 
     private static void write(Path dir, List<Round> rounds) {
@@ -224,8 +239,11 @@ public final class AdaptiveExperiment implements Experiment {
 
     private String section(Lab lab, List<Round> rounds) {
         List<String> strategies = rounds.stream().map(Round::strategy).distinct().toList();
-        Table table = new Table("strategy", "mean latency over all rounds (ms)", "changes followed",
-                "rounds to find the fast replica (each change)");
+        Map<Integer, Round> reference = new LinkedHashMap<>();
+        rounds.stream().filter(r -> r.strategy().equals(REFERENCE)).forEach(r -> reference.put(r.round(), r));
+        List<Integer> changes = changes(reference);
+        Table table = new Table("strategy", "mean latency over all rounds (ms)", "changes followed (of "
+                + changes.size() + ")", "rounds until half a round goes to the new fastest replica");
         for (String strategy : strategies) {
             List<Round> of = rounds.stream().filter(r -> r.strategy().equals(strategy)).toList();
             double mean = of.stream().mapToDouble(Round::overallMeanMs).average().orElse(0);
@@ -236,11 +254,15 @@ public final class AdaptiveExperiment implements Experiment {
         StringBuilder md = new StringBuilder("## Adaptive: drifting latency\n\n").append(lab.provenance());
         md.append(lab.offline()
                 ? "Three replicas at 10, 50 and 100 ms, swapped to 100, 50 and 10 ms from round "
-                + AdaptiveRounds.SWAP_ROUND + "; 40 rounds of 100 concurrent requests per strategy on the simulator."
-                : "Three replicas whose latency drifts (5 ms plus a random walk in [0, 120] ms, moved every 2 s); "
+                + AdaptiveRounds.SWAP_ROUND + "; 40 rounds of 100 concurrent requests per strategy, 1 s apart, on the simulator."
+                : "Three replicas whose latency drifts (" + DRIFTING.latencyMs() + " ms plus a random walk in [0, "
+                + DRIFTING.driftMs() + "] ms that moves by up to a fifth of that every " + DRIFTING.driftIntervalMs()
+                + " ms; the servers' own randomness, which `/add` does not seed); "
                 + rounds(lab.settings()) + " rounds, each of 100 concurrent requests under every strategy in turn; "
                 + "round-robin's round tells which replica is fastest at that time.");
-        md.append(" The tool prints every round as it goes (`Server2: avg=134.51 ms, requests=96`).\n\n");
+        md.append(" The fastest replica changed in rounds ").append(changes).append(" (a change: another replica ")
+                .append("became fastest by at least ").append(Table.percent(CHANGE_MARGIN)).append(").")
+                .append(" The tool prints every round as it goes (`Server2: avg=134.51 ms, requests=96`).\n\n");
         md.append("![latency per round](adaptive/latency.png)\n\n").append(table.markdown()).append('\n');
         for (String strategy : strategies) {
             md.append("![").append(strategy).append("](adaptive/requests-").append(strategy).append(".png)\n");
@@ -262,8 +284,8 @@ public final class AdaptiveExperiment implements Experiment {
             List<Integer> found = roundsToFind(rounds, strategy);
             out.append('`').append(strategy).append("` averages ").append(Table.num(mean, 1)).append(" ms against ")
                     .append(Table.num(reference, 1)).append(" ms for round-robin");
-            out.append(found.isEmpty() ? " and never led with the fast replica after a change; "
-                    : " and led with the new fast replica after " + found + " rounds; ");
+            out.append(found.isEmpty() ? " and never sent half a round to the new fast replica after a change; "
+                    : " and sent half a round to the new fast replica after " + found + " rounds; ");
         }
         out.append("a round's 100 requests all start before any answer, so a strategy can only learn between rounds: ")
                 .append("peak-EWMA and epsilon-greedy move most of the next round, least-connections and ")

@@ -5,6 +5,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import lb.analysis.live.BalancerClient;
+import lb.analysis.live.KillMode;
+import lb.analysis.live.ReplicaKiller;
 import lb.analysis.live.PoolSetup;
 import lb.analysis.load.LoadGenerator;
 import lb.analysis.load.LoadPlan;
@@ -17,12 +19,17 @@ import lb.analysis.load.LoadResult;
  */
 public final class Lab implements AutoCloseable {
 
+    static final int WARM_UP_REQUESTS = 3_000;
+
     private final Settings settings;
     private final BalancerClient client;
     private final LoadGenerator load;
     private final Progress progress;
+    /** Where the live balancer's replicas run, as the report states it; empty offline. */
+    private final String runtime;
 
-    private Lab(Settings settings, BalancerClient client, LoadGenerator load, Progress progress) {
+    private Lab(Settings settings, BalancerClient client, LoadGenerator load, Progress progress, String runtime) {
+        this.runtime = runtime;
         this.settings = settings;
         this.client = client;
         this.load = load;
@@ -32,12 +39,15 @@ public final class Lab implements AutoCloseable {
     /** A lab for a live balancer; checks that it answers ({@link lb.analysis.live.BalancerUnreachableException}). */
     public static Lab live(Settings settings, Progress progress) {
         BalancerClient client = new BalancerClient(settings.url());
-        client.replicas();
-        return new Lab(settings, client, new LoadGenerator(settings.url()), progress);
+        String runtime = client.status().stream().findFirst()
+                .map(r -> ReplicaKiller.resolve(KillMode.AUTO, r) == KillMode.PROCESS
+                        ? "replicas as local processes: the process runtime" : "replicas as Docker containers")
+                .orElse("no replicas yet");
+        return new Lab(settings, client, new LoadGenerator(settings.url()), progress, runtime);
     }
 
     public static Lab offline(Settings settings, Progress progress) {
-        return new Lab(settings, null, null, progress);
+        return new Lab(settings, null, null, progress, "");
     }
 
     public Settings settings() {
@@ -76,6 +86,17 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * Warms up freshly started replicas (their JIT, the balancer's connections to them) with a round-robin run that
+     * is not measured, so the first strategy measured on a new replica set does not pay for it. Leaves round-robin in
+     * use.
+     */
+    public void warmUp(String what) {
+        client().useStrategy("round-robin");
+        send("warm-up " + what, Workload.home(Workload.keys(settings.seed() ^ 0x5EED, WARM_UP_REQUESTS)),
+                LoadPlan.closed(Math.min(settings.concurrency(), 32)));
+    }
+
     /** The plan the command line asked for: open loop at {@code --rate}, else closed at {@code --concurrency}. */
     public LoadPlan plan() {
         return settings.rate() > 0 ? LoadPlan.open(settings.rate(), settings.concurrency())
@@ -85,9 +106,19 @@ public final class Lab implements AutoCloseable {
     /** The line under each section's heading: how, when and with what it was made. */
     public String provenance() {
         return "*" + (offline() ? "Offline, on the deterministic simulator" : "Live, against the balancer at "
-                + settings.url()) + "; seed " + settings.seed() + "; " + ZonedDateTime.now()
-                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")) + "; command `" + settings.command()
-                + "`.*\n\n";
+                + settings.url() + " (" + runtime + ")") + "; seed " + settings.seed() + "; " + ZonedDateTime.now()
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")) + loadAverage() + "; command `"
+                + settings.command() + "`.*\n\n";
+    }
+
+    /** The machine's 1-minute load average when a section was made (Linux), so a busy machine shows in the report. */
+    private static String loadAverage() {
+        try {
+            String[] fields = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return "; load average " + fields[0] + " on " + Runtime.getRuntime().availableProcessors() + " cores";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     @Override

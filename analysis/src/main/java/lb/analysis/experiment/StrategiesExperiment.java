@@ -63,6 +63,7 @@ public final class StrategiesExperiment implements Experiment {
             } else {
                 try (PoolSetup setup = lab.setup()) {
                     List<String> names = setup.use(set.groups()).stream().map(ReplicaInfo::name).toList();
+                    lab.warmUp(set.name() + " replicas");
                     for (String strategy : strategies(s)) {
                         lab.client().useStrategy(strategy);
                         LoadResult load = lab.send(set.name() + " " + strategy,
@@ -155,7 +156,10 @@ public final class StrategiesExperiment implements Experiment {
                         + " requests in flight" : (s.rate() > 0 ? "open loop at " + s.rate() + " req/s"
                         : "closed loop, " + s.concurrency() + " connections"))
                 .append(". Replica sets: **equal** (5 replicas, no added latency) and **unequal** (2 at 5 ms, 2 at ")
-                .append("20 ms, 1 at 80 ms).\n\n");
+                .append("20 ms, 1 at 80 ms)")
+                .append(lab.offline() ? "" : "; each set is started fresh and warmed up with " + Lab.WARM_UP_REQUESTS
+                        + " unmeasured round-robin requests")
+                .append(".\n\n");
         boolean live = runs.stream().noneMatch(r -> Double.isNaN(r.throughput()));
         for (ReplicaSet set : SETS) {
             Table table = new Table("strategy", "throughput (req/s)", "mean ms", "p50 ms", "p99 ms", "p99.9 ms",
