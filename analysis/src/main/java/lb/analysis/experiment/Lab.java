@@ -88,13 +88,17 @@ public final class Lab implements AutoCloseable {
 
     /**
      * Warms up freshly started replicas (their JIT, the balancer's connections to them) with a round-robin run that
-     * is not measured, so the first strategy measured on a new replica set does not pay for it. Leaves round-robin in
-     * use.
+     * is not measured, so the first strategy measured on a new replica set does not pay for it:
+     * {@value #WARM_UP_REQUESTS} requests, or {@code --requests} when fewer. Leaves round-robin in use.
      */
     public void warmUp(String what) {
         client().useStrategy("round-robin");
-        send("warm-up " + what, Workload.home(Workload.keys(settings.seed() ^ 0x5EED, WARM_UP_REQUESTS)),
+        send("warm-up " + what, Workload.home(Workload.keys(settings.seed() ^ 0x5EED, warmUpRequests())),
                 LoadPlan.closed(Math.min(settings.concurrency(), 32)));
+    }
+
+    public int warmUpRequests() {
+        return Math.min(WARM_UP_REQUESTS, settings.requests());
     }
 
     /** The plan the command line asked for: open loop at {@code --rate}, else closed at {@code --concurrency}. */

@@ -181,7 +181,7 @@ public final class RegionsExperiment implements Experiment {
         StringBuilder md = new StringBuilder("## Regions: who should choose the replica\n\n").append(lab.provenance());
         md.append("Seven replicas in three regions: near (1 at 20 ms), mid (2 at 60 ms), far (4 at 150 ms). ")
                 .append(requests).append(" requests per variant (the same seeded ids)")
-                .append(lab.offline() ? "." : ", after " + Lab.WARM_UP_REQUESTS + " unmeasured warm-up requests.")
+                .append(lab.offline() ? "." : ", after " + lab.warmUpRequests() + " unmeasured warm-up requests.")
                 .append(targeting ? "" : " The balancer has no explicit targeting (`X-LB-Region`/`X-LB-Replica`), so "
                         + "the client-side variants were left out.").append("\n\n");
         md.append("![regions](regions/latency.png)\n\n").append(table.markdown()).append('\n');

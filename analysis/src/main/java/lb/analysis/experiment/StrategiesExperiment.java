@@ -157,7 +157,7 @@ public final class StrategiesExperiment implements Experiment {
                         : "closed loop, " + s.concurrency() + " connections"))
                 .append(". Replica sets: **equal** (5 replicas, no added latency) and **unequal** (2 at 5 ms, 2 at ")
                 .append("20 ms, 1 at 80 ms)")
-                .append(lab.offline() ? "" : "; each set is started fresh and warmed up with " + Lab.WARM_UP_REQUESTS
+                .append(lab.offline() ? "" : "; each set is started fresh and warmed up with " + lab.warmUpRequests()
                         + " unmeasured round-robin requests")
                 .append(".\n\n");
         boolean live = runs.stream().noneMatch(r -> Double.isNaN(r.throughput()));
