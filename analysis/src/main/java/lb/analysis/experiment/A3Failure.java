@@ -160,11 +160,13 @@ public final class A3Failure implements Experiment {
     private static XYChart timeline(int[] ok, int[] failed, Recovery r, String victim) {
         XYChart chart = Charts.lines("A-3: " + victim + " killed under load (per " + BUCKET_MILLIS + " ms)",
                 "time since the load started (s)", "requests per second");
-        double[] t = new double[ok.length];
-        double[] okRate = new double[ok.length];
-        double[] failRate = new double[ok.length];
+        // The buckets of the offered load's span; answers after it (a partial last bucket) would look like a collapse.
+        int shown = (int) Math.min(ok.length, LOAD_SECONDS * 1000 / BUCKET_MILLIS);
+        double[] t = new double[shown];
+        double[] okRate = new double[shown];
+        double[] failRate = new double[shown];
         double top = 1;
-        for (int b = 0; b < ok.length; b++) {
+        for (int b = 0; b < shown; b++) {
             t[b] = b * BUCKET_MILLIS / 1000.0;
             okRate[b] = ok[b] * 1000.0 / BUCKET_MILLIS;
             failRate[b] = failed[b] * 1000.0 / BUCKET_MILLIS;

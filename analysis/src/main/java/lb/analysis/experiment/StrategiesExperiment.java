@@ -139,6 +139,7 @@ public final class StrategiesExperiment implements Experiment {
             }
         }
         spread.getStyler().setXAxisLabelRotation(20);
+        spread.getStyler().setYAxisDecimalPattern("#0.00");
         throughput.getStyler().setXAxisLabelRotation(20);
         throughput.getStyler().setLabelsVisible(false);
         Charts.save(spread, dir.resolve("spread.png"));
