@@ -96,7 +96,10 @@ public final class A1LoadPerServer implements Experiment {
                 .append("× the mean. The ring predicts each share from the slots it owns and the ids that land there; ")
                 .append("the observed shares are within ").append(Table.num(100 * worstGap, 1))
                 .append(" points of it, so the skew is the ring's layout (9 virtual nodes per server cover 512 slots ")
-                .append("in arcs of uneven length), not chance. ").append(run.failed() == 0 ? "No request failed. "
+                .append("in arcs of uneven length), not chance. ")
+                .append(run.offRing() == 0 ? "Every request went to the server the ring assigns its id. "
+                        : run.offRing() + " requests went to another server than the ring assigns (the balancer moves "
+                        + "a key clockwise while its replica is suspect or refuses a connection). ").append(run.failed() == 0 ? "No request failed. "
                         : run.failed() + " requests failed. ")
                 .append("The experiment took ").append(Table.num(seconds, 2)).append(" s.\n\n");
         md.append("Files: [requests.csv](a1/requests.csv) (one row per request), [servers.csv](a1/servers.csv).\n");

@@ -50,11 +50,13 @@ public final class A4HashPresets implements Experiment {
         double seconds = (System.nanoTime() - started) / 1e9;
         Path dir = lab.dir(name());
         try (Csv csv = Csv.create(dir.resolve("presets.csv"), "preset", "reachable_slots", "n", "spread", "max",
-                "min", "failed")) {
+                "min", "failed", "off_ring")) {
             byPreset.forEach((preset, runs) -> runs.forEach((n, run) -> csv.row(preset,
                     run.quality().reachableSlots(), n, run.spread(), A2Scaling.max(run), A2Scaling.min(run),
-                    run.failed())));
+                    run.failed(), run.offRing())));
         }
+        int offRing = byPreset.values().stream().flatMap(runs -> runs.values().stream())
+                .mapToInt(RingRun::offRing).sum();
         try (Csv csv = Csv.create(dir.resolve("loads.csv"), "preset", "n", "server_id", "requests", "share",
                 "predicted_share")) {
             byPreset.forEach((preset, runs) -> runs.forEach((n, run) -> run.counts().forEach((id, count) ->
@@ -103,7 +105,10 @@ public final class A4HashPresets implements Experiment {
                 + "Server1 owns the whole gap before each cluster and the others one slot each (spread "
                 + Table.num(variant.spread(), 2) + "×, Server1 takes " + Table.percent(
                 variant.counts().getOrDefault(1, 0) / (double) keys.length) + "). Took " + Table.num(seconds, 2)
-                + " s.\n\nFiles: [loads.csv](a4/loads.csv), [presets.csv](a4/presets.csv).\n";
+                + " s. " + (offRing == 0 ? "Every request went to the server its preset's ring assigns."
+                : offRing + " of " + byPreset.values().stream().mapToInt(Map::size).sum() * keys.length + " requests went to another server than the ring assigns "
+                + "(a key moves clockwise while its replica is suspect or refuses; see presets.csv).")
+                + "\n\nFiles: [loads.csv](a4/loads.csv), [presets.csv](a4/presets.csv).\n";
         return new Section(name(), md);
     }
 

@@ -54,6 +54,22 @@ public record RingRun(String preset, List<Integer> serverIds, long[] keys, int[]
                 .map(RingQuality.ServerShare::requestShare).orElse(0.0);
     }
 
+    /**
+     * Answered requests that did not go to the server the ring assigns their id: 0 offline by construction; live,
+     * the balancer moves a key clockwise while its replica is suspect or refuses (a retry), so this counts how far
+     * the live run strayed from the ring.
+     */
+    public int offRing() {
+        HashRing ring = HashRing.of(RingConfig.withPreset(preset), serverIds);
+        int off = 0;
+        for (int i = 0; i < keys.length; i++) {
+            if (served[i] != 0 && served[i] != ring.serverFor(keys[i])) {
+                off++;
+            }
+        }
+        return off;
+    }
+
     public long failed() {
         return IntStream.of(served).filter(id -> id == 0).count();
     }
