@@ -14,6 +14,9 @@ EXPOSE 5000
 # sharing): the JVM then maps them instead of loading them, which takes about 40% off start-up. A JVM that cannot
 # use the archive warns and starts without it.
 RUN ["java", "-XX:ArchiveClassesAtExit=/app/server.jsa", "-Dlb.cds.training=true", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", "/app/server.jar"]
+# Replicas run as an unprivileged user (a numeric id: the image needs no /etc/passwd entry). The balancer's container
+# template asks for the same user, so a replica never runs as root even from another image.
+USER 10001:10001
 # A replica is tiny: serial GC and a capped heap let dozens share a 2-core machine.
 ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/server.jsa", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", "-XX:TieredStopAtLevel=1", "-Xss512k", "-jar", "/app/server.jar"]
 

@@ -12,7 +12,6 @@ import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -35,8 +34,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * The only class that talks to Docker: creates, starts, inspects, stops and lists this pool's replica containers.
  *
- * <p>Every container gets the same template: the configured image, the pool's network only, no mounts, not
- * privileged, memory and PID limits, no restart policy (the balancer replaces replicas itself), and labels
+ * <p>Every container gets the same hardened {@link ContainerTemplate} (non-root, read-only, no capabilities, limits,
+ * the pool's network only, no mounts, no published ports) and labels
  * ({@code lb.managed-by}, {@code lb.pool}, {@code lb.hostname}, {@code lb.server-id}, {@code lb.region}). Listing
  * and removal go by label, so containers this balancer did not make are never touched. Warm spares carry the pool
  * labels and {@code lb.role=spare} instead of an identity, since labels cannot change once a spare is claimed: a
@@ -60,14 +59,15 @@ final class DockerContainers implements AutoCloseable {
     static final String CLAIM_FILE = "/tmp/lb-claim";
     static final int REPLICA_PORT = 5000;
 
-    private static final long PIDS_LIMIT = 256;
     private static final int STOP_GRACE_SECONDS = 5;
 
     private final DockerClient docker;
     private final DockerSettings settings;
+    private final ContainerTemplate template;
 
     DockerContainers(DockerSettings settings) {
         this.settings = settings;
+        this.template = ContainerTemplate.of(settings);
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         var http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
@@ -98,27 +98,23 @@ final class DockerContainers implements AutoCloseable {
         spec.env().forEach((key, value) -> env.add(key + "=" + value));
         env.add("SERVER_ID=" + spec.id());
         env.add("SERVER_REGION=" + spec.region());
-        return createAndStart(spec.name(), env, labels(spec));
+        return createAndStart(spec.name(), env, labels(spec), template.replicaHostConfig());
     }
 
     /** Creates and starts a spare named {@code name}: a replica with no identity until claimed. Returns its id. */
     String createAndStartSpare(String name) {
         Map<String, String> labels = poolLabels();
         labels.put(ROLE, ROLE_SPARE);
-        return createAndStart(name, List.of("SERVER_SPARE=true", "SERVER_CLAIM_FILE=" + CLAIM_FILE), labels);
+        return createAndStart(name, List.of("SERVER_SPARE=true", "SERVER_CLAIM_FILE=" + CLAIM_FILE), labels,
+                template.spareHostConfig());
     }
 
-    private String createAndStart(String name, List<String> env, Map<String, String> labels) {
+    private String createAndStart(String name, List<String> env, Map<String, String> labels, HostConfig host) {
         List<String> allEnv = new ArrayList<>(env);
         allEnv.add("PORT=" + REPLICA_PORT);
-        HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(settings.network())
-                .withMemory(settings.memoryBytes())
-                .withPidsLimit(PIDS_LIMIT)
-                .withPrivileged(false)
-                .withRestartPolicy(RestartPolicy.noRestart());
-        String id = docker.createContainerCmd(settings.serverImage())
+        String id = docker.createContainerCmd(template.image())
                 .withName(name)
+                .withUser(ContainerTemplate.USER)
                 .withHostName(name)
                 .withAliases(name)
                 .withEnv(allEnv)
