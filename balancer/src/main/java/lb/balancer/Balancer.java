@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import lb.balancer.api.AdminApi;
 import lb.balancer.config.BalancerConfig;
 import lb.balancer.config.InvalidSettingException;
@@ -61,7 +62,8 @@ public final class Balancer implements AutoCloseable {
         StrategyContext strategies = StrategyContext.of(ring, stats);
         RoutingStrategy strategy = strategy(config, strategies);
         int capacity = Replica.maxPoolSize(ring);
-        ReplicaPool pool = new ReplicaPool(runtime(config), strategy, capacity);
+        ReplicaPool pool = new ReplicaPool(runtime(config), strategy, capacity, Duration.ofSeconds(1),
+                Duration.ofSeconds(30), config.pool().adminTimeout(), config.pool().maxEjectionPercent());
         pool.onLeave(stats::forget); // a replacement starts fresh
         HealthMonitor health = new HealthMonitor(pool, config.health());
         try {

@@ -20,6 +20,7 @@ import java.util.List;
  * @param responseTimeout {@code LB_RESPONSE_TIMEOUT_MS}: waiting for a replica's answer, default 30 s
  * @param readyTimeout    {@code LB_READY_TIMEOUT_MS}: a new replica must answer {@code /heartbeat} within this
  * @param health          active health checking of replicas
+ * @param pool            bounds of admin calls and of ejection
  * @param eventLoops      {@code LB_EVENT_LOOPS}: data-path threads, default one per core
  */
 public record BalancerConfig(
@@ -35,6 +36,7 @@ public record BalancerConfig(
         Duration responseTimeout,
         Duration readyTimeout,
         HealthSettings health,
+        PoolSettings pool,
         int eventLoops) {
 
     public BalancerConfig {
@@ -63,6 +65,18 @@ public record BalancerConfig(
      * @param failures {@code LB_HEALTH_FAILURES}: consecutive failures that make a replica dead, default 2
      */
     public record HealthSettings(Duration interval, Duration timeout, int failures) {}
+
+    /**
+     * How the pool behaves under faults.
+     *
+     * @param adminTimeout       {@code LB_ADMIN_TIMEOUT_MS}: {@code /add} and {@code /rm} answer within this (done,
+     *                           refused, or 503 with nothing changed); also bounds one replacement attempt; default
+     *                           8000 ms
+     * @param maxEjectionPercent {@code LB_MAX_EJECTION_PERCENT}: at most this share of the pool may be out of the ring
+     *                           because of failed heartbeats or forwards (at least one replica always may); deaths
+     *                           the runtime reports are not limited; default 50 (Envoy's {@code max_ejection_percent})
+     */
+    public record PoolSettings(Duration adminTimeout, int maxEjectionPercent) {}
 
     /**
      * @param serverImage {@code LB_SERVER_IMAGE}: the replica image, default {@code lb-server:latest}

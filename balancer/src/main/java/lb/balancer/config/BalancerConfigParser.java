@@ -75,6 +75,9 @@ public final class BalancerConfigParser {
                         millis("LB_HEALTH_INTERVAL_MS", 100, 10, 60_000),
                         millis("LB_HEALTH_TIMEOUT_MS", 300, 10, 60_000),
                         integer("LB_HEALTH_FAILURES", 2, 1, 100)),
+                new BalancerConfig.PoolSettings(
+                        millis("LB_ADMIN_TIMEOUT_MS", 8_000, 100, 600_000),
+                        integer("LB_MAX_EJECTION_PERCENT", 50, 1, 100)),
                 integer("LB_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256));
     }
 

@@ -33,8 +33,12 @@ import org.slf4j.LoggerFactory;
  * <p>Heartbeats alone never declare dead a replica whose loss would leave fewer than half of the pool healthy, until
  * that has lasted {@link #MAJORITY_GRACE}: when most replicas fail at once (or the last ones standing fail while others
  * are being replaced) the likelier cause is this balancer, starved of CPU or cut off, and replacing healthy replicas
- * would turn a hiccup into an outage. They stay suspect meanwhile (and the pool still routes to suspects when no
+ * would turn a hiccup into an outage (the pool's ejection limit, {@code LB_MAX_EJECTION_PERCENT}, also keeps most of
+ * the pool in the ring). They stay suspect meanwhile (and the pool still routes to suspects when no
  * replica is healthy). Real deaths do not wait: the runtime reports them (Docker events, process exits).
+ *
+ * <p>Dead replicas the runtime cannot replace (fixed backends) are still probed; {@link #RISE} good heartbeats in a
+ * row bring one back.
  *
  * <p>At most one heartbeat per replica is in flight, so a hung replica does not pile up probes. Listener calls come
  * from the data path's event loops: they only hand the work to this monitor's thread.
@@ -43,6 +47,11 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
     static final Duration MAJORITY_GRACE = Duration.ofSeconds(5);
+    /**
+     * Good heartbeats in a row that bring back a dead replica the runtime cannot replace (a fixed backend; HAProxy's
+     * {@code rise}).
+     */
+    static final int RISE = 2;
 
     private final ReplicaPool pool;
     private final HealthSettings settings;
@@ -50,6 +59,8 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Map<Replica, Integer> failures = new ConcurrentHashMap<>();
     private final Set<Replica> probing = ConcurrentHashMap.newKeySet();
+    /** Good heartbeats in a row of dead fixed backends. */
+    private final Map<Replica, Integer> rises = new ConcurrentHashMap<>();
     /** Since when most replicas have been failing at once; -1 when they are not. Monitor thread only. */
     private long majorityFailingSince = -1;
 
@@ -77,7 +88,9 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
                 probe(replica);
             }
         }
-        failures.keySet().retainAll(Set.copyOf(pool.watched()));
+        Set<Replica> watched = Set.copyOf(pool.watched());
+        failures.keySet().retainAll(watched);
+        rises.keySet().retainAll(watched);
     }
 
     private void probe(Replica replica) {
@@ -94,10 +107,22 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
 
     private void record(Replica replica, boolean healthy, String detail) {
         if (healthy) {
+            if (pool.isDown(replica)) {
+                int answered = rises.merge(replica, 1, Integer::sum);
+                if (answered >= RISE) {
+                    rises.remove(replica);
+                    pool.markReturned(replica, answered + " heartbeats in a row answered");
+                }
+                return;
+            }
             if (failures.remove(replica) != null) {
                 pool.clearSuspect(replica);
             }
             return;
+        }
+        rises.remove(replica);
+        if (pool.isDown(replica)) {
+            return; // a dead fixed backend, probed until it returns
         }
         int count = failures.merge(replica, 1, Integer::sum);
         log.debug("heartbeat of {} failed ({}), {} in a row", replica.name(), detail, count);

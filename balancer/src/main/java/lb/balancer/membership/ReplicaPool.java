@@ -36,6 +36,8 @@ public final class ReplicaPool implements AutoCloseable {
 
     /** How long {@code /add} and {@code /rm} may take (and one replacement attempt), unless configured. */
     public static final Duration DEFAULT_ADMIN_TIMEOUT = Duration.ofSeconds(8);
+    /** The share of the pool that failed heartbeats or forwards may take out of the ring, unless configured. */
+    public static final int DEFAULT_MAX_EJECTION_PERCENT = 50;
 
     private final ReplicaRuntime runtime;
     private final MembershipContext context = new MembershipContext();
@@ -44,6 +46,9 @@ public final class ReplicaPool implements AutoCloseable {
     private final Healer healer;
     private final PoolChanges changes;
     private final List<Consumer<Replica>> leaveListeners = new CopyOnWriteArrayList<>();
+    private final int maxEjectionPercent;
+    /** Members kept in the ring by the ejection limit, so the limit is journaled once per episode. Context only. */
+    private final java.util.Set<String> limited = new java.util.HashSet<>();
 
     public ReplicaPool(ReplicaRuntime runtime, RoutingStrategy strategy, int capacity) {
         this(runtime, strategy, capacity, Duration.ofSeconds(1), Duration.ofSeconds(30));
@@ -52,13 +57,18 @@ public final class ReplicaPool implements AutoCloseable {
     /** @param backoffBase wait after the first failed replacement; doubles per failure up to {@code backoffMax} */
     public ReplicaPool(ReplicaRuntime runtime, RoutingStrategy strategy, int capacity, Duration backoffBase,
             Duration backoffMax) {
-        this(runtime, strategy, capacity, backoffBase, backoffMax, DEFAULT_ADMIN_TIMEOUT);
+        this(runtime, strategy, capacity, backoffBase, backoffMax, DEFAULT_ADMIN_TIMEOUT, DEFAULT_MAX_EJECTION_PERCENT);
     }
 
-    /** @param adminTimeout the bound on {@code /add}, {@code /rm} and each replacement attempt */
+    /**
+     * @param adminTimeout       the bound on {@code /add}, {@code /rm} and each replacement attempt
+     * @param maxEjectionPercent the share of the pool that health checks may take out of the ring (see
+     *                           {@link #markSuspect}); at least one replica always may be
+     */
     public ReplicaPool(ReplicaRuntime runtime, RoutingStrategy strategy, int capacity, Duration backoffBase,
-            Duration backoffMax, Duration adminTimeout) {
+            Duration backoffMax, Duration adminTimeout, int maxEjectionPercent) {
         this.runtime = runtime;
+        this.maxEjectionPercent = maxEjectionPercent;
         this.members = new Members(strategy);
         RestartBackoff backoff = new RestartBackoff(backoffBase, backoffMax, Duration.ofSeconds(10), System::nanoTime);
         this.healer = new Healer(runtime, members, context, journal, backoff, this::left, adminTimeout);
@@ -134,10 +144,19 @@ public final class ReplicaPool implements AutoCloseable {
         return members.inHealth(Health.UP).size();
     }
 
-    /** The instances health checking should probe: in the ring, or suspected and waiting to be cleared. */
+    /**
+     * The instances health checking should probe: in the ring, or suspected and waiting to be cleared; and, when the
+     * runtime cannot replace them (fixed backends), the dead too, which return when they answer again.
+     */
     public List<Replica> watched() {
-        return members.list().stream().filter(m -> m.health() != Health.DOWN && m.replica() != null)
+        boolean probeDead = !runtime.capabilities().replace();
+        return members.list().stream().filter(m -> m.replica() != null && (probeDead || m.health() != Health.DOWN))
                 .map(Member::replica).toList();
+    }
+
+    /** Whether {@code instance} is a member declared dead (and not replaced yet). */
+    public boolean isDown(Replica instance) {
+        return members.running(instance).map(m -> m.health() == Health.DOWN).orElse(false);
     }
 
     /** Booted spares ready to replace a dead replica at once (see {@code LB_SPARES}). */
@@ -176,9 +195,17 @@ public final class ReplicaPool implements AutoCloseable {
 
     // ---------------------------------------------------------------- health transitions (fast, never wait on I/O)
 
-    /** Takes {@code instance} out of the ring until {@link #clearSuspect} (a failed heartbeat or forward). */
+    /**
+     * Takes {@code instance} out of the ring until {@link #clearSuspect} (a failed heartbeat or forward), unless that
+     * would put more than {@code maxEjectionPercent} of the pool out at once: then it stays in the ring (a pool that
+     * fails all at once is more likely overloaded, or this balancer starved, than dead; Envoy's
+     * {@code max_ejection_percent}), and the limit is journaled.
+     */
     public void markSuspect(Replica instance, String cause) {
         context.run(() -> members.running(instance).filter(m -> m.health() == Health.UP).ifPresent(m -> {
+            if (ejectionLimitReached(m, cause)) {
+                return;
+            }
             members.replace(m, m.with(Health.SUSPECT));
             journal.record(m.name(), m.spec().id(), Transition.SUSPECT, cause + "; out of the ring until it answers");
         }));
@@ -186,24 +213,60 @@ public final class ReplicaPool implements AutoCloseable {
 
     /** Puts a suspected instance back into the ring (its heartbeat answered again). */
     public void clearSuspect(Replica instance) {
-        context.run(() -> members.running(instance).filter(m -> m.health() == Health.SUSPECT).ifPresent(m -> {
+        context.run(() -> {
+            members.running(instance).ifPresent(m -> limited.remove(m.name()));
+            members.running(instance).filter(m -> m.health() == Health.SUSPECT).ifPresent(m -> {
+                members.replace(m, m.with(Health.UP));
+                journal.record(m.name(), m.spec().id(), Transition.CLEARED, "a heartbeat answered: back in the ring");
+            });
+        });
+    }
+
+    /** A dead fixed backend answers its heartbeats again ({@code rise}): back in the ring. */
+    public void markReturned(Replica instance, String cause) {
+        context.run(() -> members.running(instance).filter(m -> m.health() == Health.DOWN).ifPresent(m -> {
             members.replace(m, m.with(Health.UP));
-            journal.record(m.name(), m.spec().id(), Transition.CLEARED, "a heartbeat answered: back in the ring");
+            healer.forget(m.name());
+            journal.record(m.name(), m.spec().id(), Transition.RETURNED, cause);
         }));
     }
 
-    /** Declares {@code instance} dead: out of the ring, and replaced with the same name and id. */
+    /**
+     * Declares {@code instance} dead on the health checks' word: out of the ring, and replaced with the same name and
+     * id (or, for fixed backends, probed until it returns). Bound by the ejection limit as {@link #markSuspect} is,
+     * unless it is out of the ring already.
+     */
     public void markDown(Replica instance, String cause) {
-        markDown(instance, cause, null);
+        context.run(() -> members.running(instance).filter(m -> m.health() != Health.DOWN).ifPresent(m -> {
+            if (m.health() == Health.UP && ejectionLimitReached(m, cause)) {
+                return;
+            }
+            limited.remove(m.name());
+            healer.declareDead(m, cause, null);
+        }));
     }
 
+    /** A death the runtime saw: never limited (the instance is gone whatever the share). */
     private void died(Replica instance, Death death) {
-        markDown(instance, "the runtime saw it exit", death);
+        context.run(() -> members.running(instance).filter(m -> m.health() != Health.DOWN).ifPresent(m -> {
+            limited.remove(m.name());
+            healer.declareDead(m, "the runtime saw it exit", death == Death.UNKNOWN ? null : death);
+        }));
     }
 
-    private void markDown(Replica instance, String cause, Death death) {
-        context.run(() -> members.running(instance).filter(m -> m.health() != Health.DOWN)
-                .ifPresent(m -> healer.declareDead(m, cause, death == Death.UNKNOWN ? null : death)));
+    /** Context: whether taking {@code m} out would exceed the ejection limit (journaled once per episode). */
+    private boolean ejectionLimitReached(Member m, String cause) {
+        List<Member> all = members.list();
+        long out = all.stream().filter(x -> x.health() != Health.UP).count();
+        long allowed = Math.max(1, all.size() * maxEjectionPercent / 100);
+        if (out < allowed) {
+            return false;
+        }
+        if (limited.add(m.name())) {
+            journal.record(m.name(), m.spec().id(), Transition.EJECTION_LIMITED, cause + "; kept in the ring: " + out
+                    + " of " + all.size() + " are out already (LB_MAX_EJECTION_PERCENT=" + maxEjectionPercent + ")");
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- membership changes

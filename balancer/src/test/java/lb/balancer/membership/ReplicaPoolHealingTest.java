@@ -89,7 +89,12 @@ class ReplicaPoolHealingTest {
     }
 
     @Test
-    void whenNoneIsHealthyTheSuspectsStillTakeTrafficButNotTheDead() {
+    void whenNoneIsHealthyTheSuspectsStillTakeTrafficButNotTheDead() throws PoolException {
+        pool.close();
+        runtime = new FakeRuntime();
+        pool = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56, Duration.ofMillis(200),
+                Duration.ofSeconds(2), ReplicaPool.DEFAULT_ADMIN_TIMEOUT, 100); // no ejection limit
+        pool.bootstrap(3);
         Replica server1 = replica("Server1");
         Replica server2 = replica("Server2");
         Replica server3 = replica("Server3");
