@@ -136,7 +136,10 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
     /** Whether to keep a replica that failed enough heartbeats suspect instead of dead (see the class comment). */
     private boolean holdBackBecauseMostFail() {
         int size = pool.names().size();
-        int healthyAfter = pool.healthyCount(); // the failing replica is suspect by now, so not counted
+        // Healthy: in the ring and not failing heartbeats (the ejection limit may keep failing replicas in the ring).
+        int healthyAfter = (int) pool.members().stream()
+                .filter(m -> m.health() == lb.balancer.membership.Member.Health.UP && m.replica() != null)
+                .filter(m -> failures.getOrDefault(m.replica(), 0) == 0).count();
         boolean mostFail = size >= 2 && healthyAfter * 2 < size;
         if (!mostFail) {
             majorityFailingSince = -1;

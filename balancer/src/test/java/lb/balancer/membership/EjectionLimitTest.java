@@ -20,7 +20,6 @@ class EjectionLimitTest {
     @BeforeEach
     void startFour() throws PoolException {
         runtime = new FakeRuntime();
-        runtime.setAvailable(true);
         pool = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56, Duration.ofSeconds(5),
                 Duration.ofSeconds(30), ReplicaPool.DEFAULT_ADMIN_TIMEOUT, 50);
         pool.bootstrap(4);
@@ -45,6 +44,7 @@ class EjectionLimitTest {
 
         assertEquals(2, pool.healthyCount(), "two of four stay in the ring");
         assertEquals(2, limitedEvents());
+        runtime.setAvailable(false); // keeps the dead from being replaced during the test
         four.forEach(r -> pool.markDown(r, "2 heartbeats in a row failed"));
         assertEquals(2, pool.healthyCount(), "nor are they declared dead on heartbeats");
     }

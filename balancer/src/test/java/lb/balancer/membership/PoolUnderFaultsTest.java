@@ -39,7 +39,7 @@ class PoolUnderFaultsTest {
     void startThree() throws PoolException {
         runtime = new FakeRuntime();
         pool = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56,
-                Duration.ofSeconds(5), Duration.ofSeconds(30), ADMIN_TIMEOUT);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), ADMIN_TIMEOUT, ReplicaPool.DEFAULT_MAX_EJECTION_PERCENT);
         pool.bootstrap(3);
     }
 
@@ -90,7 +90,7 @@ class PoolUnderFaultsTest {
     @Test
     void healingGoesOnWhileAnAdminCallWaitsForTheRuntime() throws Exception {
         try (ReplicaPool patient = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56,
-                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5))) {
+                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), 50)) {
             FakeRuntime own = runtime;
             patient.bootstrap(0);
             patient.add(2, List.of("A1", "A2"));
