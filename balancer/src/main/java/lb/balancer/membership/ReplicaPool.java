@@ -31,6 +31,7 @@ import lb.balancer.routing.RoutingStrategy;
 import lb.balancer.routing.Targeting;
 import lb.balancer.runtime.Adoption;
 import lb.balancer.runtime.ReplicaRuntime;
+import lb.balancer.runtime.ReplicaStartException;
 import lb.balancer.runtime.RuntimeUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,9 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaPool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaPool.class);
+    /** How long an admin call waits for the runtime's answer about names. */
+    private static final Supplier<lb.balancer.runtime.Deadline> ADMIN_DEADLINE =
+            () -> lb.balancer.runtime.Deadline.in(Duration.ofSeconds(5));
     private static final Picker EMPTY = request -> new Pick.NoReplica("No replicas available");
 
     private final ReplicaRuntime runtime;
@@ -106,7 +110,8 @@ public final class ReplicaPool implements AutoCloseable {
             }
             update(current -> adopted);
             if (adopted.isEmpty() && target > 0 && runtime.canSpawn()) {
-                addLocked(target, List.of(), ReplicaProfile.DEFAULT);
+                addLocked(target, List.of(), ReplicaProfile.DEFAULT,
+                        call(() -> runtime.namesHeldElsewhere(ADMIN_DEADLINE.get())));
             }
         } finally {
             changes.unlock();
@@ -272,7 +277,16 @@ public final class ReplicaPool implements AutoCloseable {
                     throw new PoolException(Reason.CONFLICT, "Hostname '" + name + "' is already in use");
                 }
             }
-            addLocked(n, hostnames, profile);
+            // Checked before anything is started or a spare spent: a name another container holds is refused.
+            Set<String> heldElsewhere = call(() -> runtime.namesHeldElsewhere(ADMIN_DEADLINE.get()));
+            Identities held = new Identities(List.of()).reserve(heldElsewhere);
+            for (String name : hostnames) {
+                if (held.nameInUse(name)) {
+                    throw new PoolException(Reason.CONFLICT, "Hostname '" + name
+                            + "' is held by a container that is not a replica of this pool");
+                }
+            }
+            addLocked(n, hostnames, profile, heldElsewhere);
             return names();
         } finally {
             changes.unlock();
@@ -318,8 +332,9 @@ public final class ReplicaPool implements AutoCloseable {
         }
     }
 
-    private void addLocked(int n, List<String> hostnames, ReplicaProfile profile) throws PoolException {
-        List<ReplicaSpec> specs = new Identities(specs()).allocate(hostnames, n, profile);
+    private void addLocked(int n, List<String> hostnames, ReplicaProfile profile, Set<String> heldElsewhere)
+            throws PoolException {
+        List<ReplicaSpec> specs = new Identities(specs()).reserve(heldElsewhere).allocate(hostnames, n, profile);
         List<Replica> started = startAll(specs);
         List<Member> joined = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
@@ -418,6 +433,7 @@ public final class ReplicaPool implements AutoCloseable {
         List<Replica> started = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         boolean unavailable = false;
+        boolean conflict = false;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Replica>> futures = specs.stream().map(spec -> executor.submit(() -> runtime.start(spec))).toList();
             for (Future<Replica> future : futures) {
@@ -425,6 +441,8 @@ public final class ReplicaPool implements AutoCloseable {
                     started.add(future.get());
                 } catch (ExecutionException e) {
                     unavailable |= e.getCause() instanceof RuntimeUnavailableException;
+                    conflict |= e.getCause() instanceof ReplicaStartException start
+                            && start.kind() == ReplicaStartException.Kind.NAME_CONFLICT;
                     failures.add(e.getCause().getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -437,7 +455,8 @@ public final class ReplicaPool implements AutoCloseable {
         }
         log.warn("starting {} failed: {}", specs.stream().map(ReplicaSpec::name).toList(), failures);
         stopAll(started);
-        throw new PoolException(unavailable ? Reason.UNAVAILABLE : Reason.START_FAILED, String.join("; ", failures));
+        throw new PoolException(unavailable ? Reason.UNAVAILABLE : conflict ? Reason.CONFLICT : Reason.START_FAILED,
+                String.join("; ", failures));
     }
 
     private void stopAll(List<Replica> victims) {
