@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import lb.balancer.membership.PoolException;
 import lb.balancer.membership.ReplicaPool;
-import lb.balancer.replica.Replica;
-import lb.balancer.routing.ReplicaStats;
 import lb.balancer.routing.RoutingStrategy;
 import lb.balancer.routing.Strategies;
 import lb.balancer.routing.StrategyContext;
@@ -74,26 +72,8 @@ public final class AdminApi implements AutoCloseable {
 
     /** Which replicas take traffic right now and why not the others: the insight {@code /rep} does not give. */
     private void status(Context ctx) {
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("strategy", pool.strategy().name());
-        message.put("replicas", pool.status(this::measured));
-        message.put("spares", pool.readySpares());
-        ctx.status(200).contentType("application/json").result(JsonText.success(message));
-    }
-
-    /** What the data path measured about {@code replica}: requests in flight and response-time averages in ms. */
-    private Map<String, Object> measured(Replica replica) {
-        ReplicaStats stats = strategies.stats();
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("inFlight", stats.inFlight(replica));
-        row.put("emaMs", millis(stats.emaNanos(replica)));
-        row.put("peakEwmaMs", millis(stats.peakEwmaNanos(replica)));
-        return row;
-    }
-
-    /** Milliseconds with 3 decimals, or null while unmeasured. */
-    private static Double millis(double nanos) {
-        return Double.isNaN(nanos) ? null : Math.round(nanos / 1_000.0) / 1_000.0;
+        ctx.status(200).contentType("application/json")
+                .result(JsonText.success(StatusView.of(pool, strategies.stats())));
     }
 
     private void add(Context ctx) {

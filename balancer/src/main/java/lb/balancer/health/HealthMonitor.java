@@ -101,10 +101,10 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
         }
         int count = failures.merge(replica, 1, Integer::sum);
         log.debug("heartbeat of {} failed ({}), {} in a row", replica.name(), detail, count);
-        pool.markSuspect(replica); // out of the ring at once (a no-op when it already is)
+        pool.markSuspect(replica, "heartbeat failed (" + detail + ")"); // a no-op when it already is
         if (count >= settings.failures() && !holdBackBecauseMostFail()) {
             failures.remove(replica);
-            pool.markDown(replica);
+            pool.markDown(replica, count + " heartbeats in a row failed (last: " + detail + ")");
         }
     }
 
@@ -137,7 +137,8 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
         if (outcome != Outcome.RESPONDED) {
             scheduler.execute(() -> {
                 failures.putIfAbsent(replica, 0); // a good heartbeat then clears the suspicion
-                pool.markSuspect(replica);
+                pool.markSuspect(replica, "forwarding failed (" + outcome.name().toLowerCase(java.util.Locale.ROOT)
+                        + ")");
             });
         }
     }

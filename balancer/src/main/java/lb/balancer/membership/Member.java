@@ -10,14 +10,14 @@ import lb.balancer.replica.ReplicaSpec;
  * @param replica the running instance, or null when there is none (died while the balancer was away)
  * @param health  whether the instance takes traffic
  */
-record Member(ReplicaSpec spec, Replica replica, Health health) {
+public record Member(ReplicaSpec spec, Replica replica, Health health) {
 
-    enum Health {
+    public enum Health {
         /** In the ring. */
         UP,
         /** Out of the ring after a failure, still probed: a good heartbeat brings it back. */
         SUSPECT,
-        /** Dead: out of the ring and being replaced. */
+        /** Dead: out of the ring; replaced, or (fixed backends) probed until it answers again. */
         DOWN
     }
 
@@ -25,7 +25,7 @@ record Member(ReplicaSpec spec, Replica replica, Health health) {
         return new Member(spec, replica, Health.UP);
     }
 
-    String name() {
+    public String name() {
         return spec.name();
     }
 

@@ -122,8 +122,8 @@ class AdminApiTest {
 
         HttpResponse<String> response = send("POST", "/add", "{\"n\": 1}");
 
-        assertAnswer(response, 503, "{\"message\": \"<Error> Docker daemon unreachable: connection refused\", "
-                + "\"status\": \"failure\"}");
+        assertAnswer(response, 503, "{\"message\": \"<Error> Docker daemon unreachable: connection refused "
+                + "(nothing was changed)\", \"status\": \"failure\"}");
         runtime.setAvailable(true);
         assertUnchanged();
     }

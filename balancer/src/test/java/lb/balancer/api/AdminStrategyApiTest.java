@@ -158,8 +158,9 @@ class AdminStrategyApiTest {
         assertEquals(Map.of("SERVER_LATENCY_MS", "40"), generated.env());
         String status = send("GET", "/status", null).body();
         assertTrue(status.contains("{\"name\": \"Eu1\", \"id\": 4, \"health\": \"up\", \"address\": \"127.0.0.1:10004\", "
-                + "\"region\": \"eu\", \"settings\": {\"SERVER_LATENCY_MS\": \"40\"}, \"inFlight\": 0, \"emaMs\": null, "
-                + "\"peakEwmaMs\": null}"), status);
+                + "\"region\": \"eu\", \"settings\": {\"SERVER_LATENCY_MS\": \"40\"}, \"last\": {"), status);
+        assertTrue(status.contains("\"replica\": \"Eu1\", \"transition\": \"joined\", \"cause\": \"POST /add\"}, "
+                + "\"inFlight\": 0, \"emaMs\": null, \"peakEwmaMs\": null}"), status);
     }
 
     @Test

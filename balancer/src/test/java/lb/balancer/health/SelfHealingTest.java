@@ -145,7 +145,7 @@ class SelfHealingTest {
         runtime.setAvailable(false); // so the dead are not replaced during the test
         for (var replica : pool.replicas()) {
             runtime.kill(replica.name());
-            pool.markDown(replica);
+            pool.markDown(replica, "test");
         }
 
         long start = System.nanoTime();

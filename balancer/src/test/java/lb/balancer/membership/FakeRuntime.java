@@ -33,10 +33,17 @@ public final class FakeRuntime implements ReplicaRuntime {
     private final Set<String> failingNames = ConcurrentHashMap.newKeySet();
     private final List<Replica> adoptable = new ArrayList<>();
     private final List<ReplicaSpec> deadForAdoption = new ArrayList<>();
-    private volatile java.util.function.Consumer<Replica> onDeath = replica -> {};
+    private volatile DeathListener onDeath = (replica, death) -> {};
     private final List<ReplicaSpec> startedSpecs = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger starts = new AtomicInteger();
     private volatile boolean available = true;
+    /** While set, starts of these names block until {@link #releaseHangs} (a daemon that does not answer). */
+    private final Set<String> hangingNames = ConcurrentHashMap.newKeySet();
+    private volatile java.util.concurrent.CountDownLatch hang = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean checksHang;
+    private volatile ReplicaStartException.Kind failureKind = ReplicaStartException.Kind.CRASHED;
+    private volatile java.util.function.Consumer<lb.balancer.runtime.RecoverySignal> onSignal = signal -> {};
+    private final Set<String> stopped = ConcurrentHashMap.newKeySet();
 
     public FakeRuntime() {
         this(false);
@@ -57,6 +64,52 @@ public final class FakeRuntime implements ReplicaRuntime {
 
     public int starts() {
         return starts.get();
+    }
+
+    /** Starts of {@code name} block (like a call to a stopped daemon) until {@link #releaseHangs}. */
+    public void hangStartsOf(String name) {
+        hangingNames.add(name);
+    }
+
+    /** {@link #checkAvailable} blocks until {@link #releaseHangs} (a daemon stopped with {@code kill -STOP}). */
+    public void hangChecks() {
+        checksHang = true;
+    }
+
+    /** Lets every blocked call go on, as a daemon woken with {@code kill -CONT}. */
+    public void releaseHangs() {
+        hangingNames.clear();
+        checksHang = false;
+        hang.countDown();
+        hang = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** How failed starts are classified (default: the replica crashed). */
+    public void failWith(ReplicaStartException.Kind kind) {
+        failureKind = kind;
+    }
+
+    /** Tells the pool that a cause of failed replacements may be gone. */
+    public void signal(lb.balancer.runtime.RecoverySignal signal) {
+        onSignal.accept(signal);
+    }
+
+    @Override
+    public void watchRecovery(java.util.function.Consumer<lb.balancer.runtime.RecoverySignal> onSignal) {
+        this.onSignal = onSignal;
+    }
+
+    /** Names whose instances were stopped through {@link #stop}. */
+    public Set<String> stopped() {
+        return Set.copyOf(stopped);
+    }
+
+    private void awaitRelease() {
+        try {
+            hang.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void failStartsOf(String name) {
@@ -82,12 +135,17 @@ public final class FakeRuntime implements ReplicaRuntime {
 
     /** Stops a replica and reports its death, as Docker's event stream or a child process's exit would. */
     public void die(Replica replica) {
+        die(replica, lb.balancer.runtime.Death.UNKNOWN);
+    }
+
+    /** As {@link #die(Replica)}, with the forensics a container runtime would read. */
+    public void die(Replica replica, lb.balancer.runtime.Death death) {
         kill(replica.name());
-        onDeath.accept(replica);
+        onDeath.died(replica, death);
     }
 
     @Override
-    public void watchDeaths(java.util.function.Consumer<Replica> onDeath) {
+    public void watchDeaths(DeathListener onDeath) {
         this.onDeath = onDeath;
     }
 
@@ -107,6 +165,9 @@ public final class FakeRuntime implements ReplicaRuntime {
 
     @Override
     public void checkAvailable() throws RuntimeUnavailableException {
+        if (checksHang) {
+            awaitRelease();
+        }
         if (!available) {
             throw new RuntimeUnavailableException("Docker daemon unreachable: connection refused", null);
         }
@@ -124,8 +185,11 @@ public final class FakeRuntime implements ReplicaRuntime {
         checkAvailable();
         starts.incrementAndGet();
         startedSpecs.add(spec);
+        if (hangingNames.contains(spec.name())) {
+            awaitRelease();
+        }
         if (failingNames.contains(spec.name())) {
-            throw new ReplicaStartException("replica " + spec.name() + " failed to start: exit code 1");
+            throw new ReplicaStartException(failureKind, "replica " + spec.name() + " failed to start: exit code 1");
         }
         // A replacement gets a new port, as a new container gets a new address: it is a different instance.
         boolean firstStart = startedSpecs.stream().filter(started -> started.name().equals(spec.name())).count() == 1;
@@ -161,6 +225,7 @@ public final class FakeRuntime implements ReplicaRuntime {
     public void stop(Replica replica) throws RuntimeUnavailableException {
         checkAvailable();
         kill(replica.name());
+        stopped.add(replica.name());
     }
 
     @Override

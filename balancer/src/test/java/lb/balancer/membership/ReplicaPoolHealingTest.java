@@ -52,7 +52,7 @@ class ReplicaPoolHealingTest {
     void suspectLeavesTheRingAndComesBackWhenCleared() {
         Replica server2 = replica("Server2");
 
-        pool.markSuspect(server2);
+        pool.markSuspect(server2, "test");
         assertEquals(List.of("Server1", "Server3"), pool.replicas().stream().map(Replica::name).toList());
         assertEquals(List.of("Server1", "Server2", "Server3"), pool.names(), "/rep still lists it");
 
@@ -65,7 +65,7 @@ class ReplicaPoolHealingTest {
         Replica dead = replica("Server2");
         runtime.kill("Server2");
 
-        pool.markDown(dead);
+        pool.markDown(dead, "test");
 
         await(() -> pool.replicas().size() == 3, "replacement");
         Replica fresh = replica("Server2");
@@ -81,8 +81,8 @@ class ReplicaPoolHealingTest {
 
         runtime.die(dead);
 
-        assertEquals(List.of("Server1", "Server3"), pool.replicas().stream().map(Replica::name).toList(),
-                "out of the ring at once");
+        // The dead instance leaves the ring at once (its replacement, a new instance, may already be in it).
+        assertTrue(!pool.replicas().contains(dead), "out of the ring at once");
         await(() -> pool.replicas().size() == 3, "replacement");
         assertEquals(2, replica("Server2").id());
         assertEquals(4, runtime.starts(), "exactly one replacement");
@@ -94,9 +94,9 @@ class ReplicaPoolHealingTest {
         Replica server2 = replica("Server2");
         Replica server3 = replica("Server3");
         runtime.setAvailable(false); // keeps the dead one from being replaced during the test
-        pool.markDown(server1);
-        pool.markSuspect(server2);
-        pool.markSuspect(server3);
+        pool.markDown(server1, "test");
+        pool.markSuspect(server2, "test");
+        pool.markSuspect(server3, "test");
 
         assertEquals(0, pool.healthyCount());
         assertEquals(List.of("Server2", "Server3"), pool.replicas().stream().map(Replica::name).toList(),
@@ -113,8 +113,8 @@ class ReplicaPoolHealingTest {
         runtime.kill("Server1");
 
         for (int i = 0; i < 20; i++) {
-            pool.markDown(dead);
-            pool.markSuspect(dead);
+            pool.markDown(dead, "test");
+            pool.markSuspect(dead, "test");
         }
 
         await(() -> pool.replicas().size() == 3, "replacement");
@@ -127,7 +127,7 @@ class ReplicaPoolHealingTest {
         runtime.setAvailable(false);
         Replica dead = replica("Server2");
         runtime.kill("Server2");
-        pool.markDown(dead);
+        pool.markDown(dead, "test");
 
         Thread.sleep(500); // a few replacement attempts fail meanwhile
         assertEquals(List.of("Server1", "Server2", "Server3"), pool.names(), "nothing removed from /rep");
@@ -144,7 +144,7 @@ class ReplicaPoolHealingTest {
         runtime.failStartsOf("Server3");
         Replica dead = replica("Server3");
         runtime.kill("Server3");
-        pool.markDown(dead);
+        pool.markDown(dead, "test");
 
         Thread.sleep(1_000);
         // Tries at 0, 200, 600 ms (base 200 ms, doubling) and the next at 1400 ms: 3 attempts in the first second,
@@ -161,7 +161,7 @@ class ReplicaPoolHealingTest {
         runtime.failStartsOf("Server2");
         Replica dead = replica("Server2");
         runtime.kill("Server2");
-        pool.markDown(dead);
+        pool.markDown(dead, "test");
 
         List<String> names = pool.remove(1, List.of("Server2"));
         runtime.healStartsOf("Server2");
@@ -176,7 +176,7 @@ class ReplicaPoolHealingTest {
     void addDuringAReplacementLeavesListAndRuntimeInAgreement() throws Exception {
         Replica dead = replica("Server1");
         runtime.kill("Server1");
-        pool.markDown(dead);
+        pool.markDown(dead, "test");
 
         pool.add(2, List.of("S8"));
 
