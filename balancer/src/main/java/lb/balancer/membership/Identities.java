@@ -30,6 +30,12 @@ final class Identities {
         }
     }
 
+    /** Names that something else holds (see {@code ReplicaRuntime.namesHeldElsewhere}): never generated. */
+    Identities reserve(Collection<String> names) {
+        names.forEach(name -> usedNames.add(key(name)));
+        return this;
+    }
+
     static String key(String name) {
         return name.toLowerCase(Locale.ROOT);
     }

@@ -69,13 +69,21 @@ final class PoolChanges {
         Deadline deadline = runtimeDeadline();
         requireSpawning();
         requireReachable(deadline);
-        List<ReplicaSpec> specs = context.call(() -> reserve(n, hostnames, profile));
+        // Names other containers hold: refused (409) before anything starts or a spare is spent, and never generated.
+        java.util.Set<String> heldElsewhere;
+        try {
+            heldElsewhere = runtime.namesHeldElsewhere(deadline);
+        } catch (RuntimeUnavailableException e) {
+            throw new PoolException(Reason.UNAVAILABLE, e.getMessage() + " (nothing was changed)", e);
+        }
+        List<ReplicaSpec> specs = context.call(() -> reserve(n, hostnames, profile, heldElsewhere));
         List<CompletableFuture<Started>> starts = specs.stream()
                 .map(spec -> RuntimeCalls.async("start-" + spec.name(), () -> runtime.start(spec, deadline)))
                 .toList();
         List<Replica> started = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         boolean unavailable = false;
+        boolean conflict = false;
         for (int i = 0; i < specs.size(); i++) {
             try {
                 started.add(RuntimeCalls.await(starts.get(i), deadline).replica());
@@ -86,6 +94,8 @@ final class PoolChanges {
                 unavailable = true;
                 failures.add(e.getMessage());
             } catch (Exception e) {
+                conflict |= e instanceof lb.balancer.runtime.ReplicaStartException start
+                        && start.kind() == lb.balancer.runtime.ReplicaStartException.Kind.NAME_CONFLICT;
                 failures.add(e.getMessage());
             }
         }
@@ -104,12 +114,13 @@ final class PoolChanges {
             failures.add("the replicas came up after the deadline of " + timeout.toMillis() + " ms");
         }
         log.warn("add of {} undone, nothing changed: {}", specs.stream().map(ReplicaSpec::name).toList(), failures);
-        throw new PoolException(unavailable ? Reason.UNAVAILABLE : Reason.START_FAILED,
+        throw new PoolException(unavailable ? Reason.UNAVAILABLE : conflict ? Reason.CONFLICT : Reason.START_FAILED,
                 String.join("; ", failures) + " (nothing was changed)");
     }
 
     /** Context: checks the request against the pool and takes names and ids for it. */
-    private List<ReplicaSpec> reserve(int n, List<String> hostnames, ReplicaProfile profile) throws PoolException {
+    private List<ReplicaSpec> reserve(int n, List<String> hostnames, ReplicaProfile profile,
+            java.util.Set<String> heldElsewhere) throws PoolException {
         int size = members.list().size() + reserved.size();
         if (size + n > capacity) {
             throw new PoolException(Reason.INVALID, "Cannot add " + n + " replicas to " + members.list().size()
@@ -123,7 +134,14 @@ final class PoolChanges {
                 throw new PoolException(Reason.CONFLICT, "Hostname '" + name + "' is already in use");
             }
         }
-        List<ReplicaSpec> specs = identities.allocate(hostnames, n, profile);
+        Identities held = new Identities(List.of()).reserve(heldElsewhere);
+        for (String name : hostnames) {
+            if (held.nameInUse(name)) {
+                throw new PoolException(Reason.CONFLICT, "Hostname '" + name
+                        + "' is held by a container that is not a replica of this pool");
+            }
+        }
+        List<ReplicaSpec> specs = identities.reserve(heldElsewhere).allocate(hostnames, n, profile);
         reserved.addAll(specs);
         return specs;
     }

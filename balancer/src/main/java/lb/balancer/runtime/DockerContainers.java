@@ -55,11 +55,13 @@ final class DockerContainers implements AutoCloseable {
     /** Marks a warm spare: started with no identity, claimed later (see {@link WarmSpares}). */
     static final String ROLE = "lb.role";
     static final String ROLE_SPARE = "spare";
+    /** The create call that made a container (a random token), see {@link DockerCalls}. */
+    static final String CALL = "lb.call";
     /** Where a claimed spare records its claim (the server's {@code SERVER_CLAIM_FILE}). */
     static final String CLAIM_FILE = "/tmp/lb-claim";
     static final int REPLICA_PORT = 5000;
 
-    private static final int STOP_GRACE_SECONDS = 5;
+    static final int STOP_GRACE_SECONDS = 5;
 
     private final DockerClient docker;
     private final DockerSettings settings;
@@ -73,7 +75,10 @@ final class DockerContainers implements AutoCloseable {
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .connectionTimeout(Duration.ofSeconds(3))
-                .responseTimeout(Duration.ofSeconds(STOP_GRACE_SECONDS + 30))
+                // Long on purpose: callers wait for their own deadline (DockerCalls), and a call abandoned at its
+                // deadline should still hear how it ended when a hung daemon wakes up, so its change can be undone.
+                .responseTimeout(Duration.ofMinutes(5))
+                .maxConnections(64)
                 .build();
         this.docker = DockerClientImpl.getInstance(config, http);
     }
@@ -92,19 +97,25 @@ final class DockerContainers implements AutoCloseable {
         }
     }
 
-    /** Creates and starts a replica container; returns its id. */
-    String createAndStart(ReplicaSpec spec) {
+    /**
+     * Creates and starts a replica container; returns its id. {@code callToken} is put in the {@link #CALL} label, so
+     * that a create that completes after its caller gave up can be recognised (and removed) by its events.
+     */
+    String createAndStart(ReplicaSpec spec, String callToken) {
         List<String> env = new ArrayList<>();
         spec.env().forEach((key, value) -> env.add(key + "=" + value));
         env.add("SERVER_ID=" + spec.id());
         env.add("SERVER_REGION=" + spec.region());
-        return createAndStart(spec.name(), env, labels(spec), template.replicaHostConfig());
+        Map<String, String> labels = labels(spec);
+        labels.put(CALL, callToken);
+        return createAndStart(spec.name(), env, labels, template.replicaHostConfig());
     }
 
     /** Creates and starts a spare named {@code name}: a replica with no identity until claimed. Returns its id. */
-    String createAndStartSpare(String name) {
+    String createAndStartSpare(String name, String callToken) {
         Map<String, String> labels = poolLabels();
         labels.put(ROLE, ROLE_SPARE);
+        labels.put(CALL, callToken);
         return createAndStart(name, List.of("SERVER_SPARE=true", "SERVER_CLAIM_FILE=" + CLAIM_FILE), labels,
                 template.spareHostConfig());
     }
@@ -210,58 +221,119 @@ final class DockerContainers implements AutoCloseable {
                 labels.getOrDefault(REGION, "default"), env);
     }
 
+    /** Every container Docker has, running or not, of any owner (for the names they hold). */
+    List<Container> listAll() {
+        return docker.listContainersCmd().withShowAll(true).exec();
+    }
+
+    /** The container named exactly {@code name}, of any owner, if one exists. */
+    java.util.Optional<Container> byName(String name) {
+        return docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(name)).exec().stream()
+                .filter(container -> name.equals(nameOf(container))).findFirst();
+    }
+
+    /** Whether a container carries this pool's labels: the only containers the balancer ever changes. */
+    boolean isOurs(Container container) {
+        Map<String, String> labels = container.getLabels();
+        return labels != null && MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY))
+                && settings.pool().equals(labels.get(POOL));
+    }
+
+    static String nameOf(Container container) {
+        String[] names = container.getNames();
+        return names == null || names.length == 0 ? "" : names[0].substring(names[0].lastIndexOf('/') + 1);
+    }
+
+    /** SIGTERM, then SIGKILL after {@code graceSeconds}; a container already stopped or gone is fine. */
+    void stop(String containerId, int graceSeconds) {
+        try {
+            docker.stopContainerCmd(containerId).withTimeout(graceSeconds).exec();
+        } catch (NotModifiedException | NotFoundException alreadyStopped) {
+            // nothing to stop
+        } catch (DockerException refused) {
+            // e.g. 409 for a paused container: the forced removal that follows kills it
+        }
+    }
+
     /**
-     * Streams the ids of this pool's containers that die (exit, are killed, OOM) since {@code sinceEpochSeconds},
-     * to {@code onDie}, on docker-java's thread; {@code onEnd} runs when the stream breaks or ends. Close the
-     * returned callback to stop.
+     * Exit code, OOM flag and last log lines of a container that stopped (read before it is removed); what cannot
+     * be read is left unknown.
      */
-    ResultCallback.Adapter<Event> streamDeaths(long sinceEpochSeconds, Consumer<String> onDie, Runnable onEnd) {
-        return docker.eventsCmd()
-                .withEventTypeFilter(EventType.CONTAINER)
-                .withEventFilter("die")
+    Death deathOf(String containerId, int lines) {
+        Integer exitCode = null;
+        Boolean oomKilled = null;
+        try {
+            var state = inspect(containerId).getState();
+            if (!Boolean.TRUE.equals(state.getRunning())) {
+                exitCode = state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue();
+                oomKilled = state.getOOMKilled();
+            }
+        } catch (NotFoundException gone) {
+            return Death.UNKNOWN;
+        }
+        String tail = logTail(containerId, lines);
+        List<String> logLines = tail.startsWith("(") ? List.of() : List.of(tail.split("\n"));
+        return new Death(exitCode, oomKilled, logLines);
+    }
+
+    /**
+     * Streams this pool's container events {@code actions} (e.g. {@code die}, {@code create}) since
+     * {@code sinceEpochSeconds} to {@code onEvent}; {@code onEnd} runs when the stream breaks or ends.
+     */
+    ResultCallback.Adapter<Event> streamPoolEvents(long sinceEpochSeconds, List<String> actions,
+            Consumer<Event> onEvent, Runnable onEnd) {
+        return stream(docker.eventsCmd().withEventTypeFilter(EventType.CONTAINER)
+                .withEventFilter(actions.toArray(String[]::new))
                 .withLabelFilter(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool()))
-                .withSince(Long.toString(sinceEpochSeconds))
-                .exec(new ResultCallback.Adapter<>() {
-                    @Override
-                    public void onNext(Event event) {
-                        if (event.getId() != null) {
-                            onDie.accept(event.getId());
-                        }
-                    }
+                .withSince(Long.toString(sinceEpochSeconds)), onEvent, onEnd);
+    }
 
-                    @Override
-                    public void onError(Throwable cause) {
-                        super.onError(cause);
-                        onEnd.run();
-                    }
+    /** Streams the events that make the replica image available (tag, load, pull) since {@code sinceEpochSeconds}. */
+    ResultCallback.Adapter<Event> streamImageEvents(long sinceEpochSeconds, Consumer<Event> onEvent, Runnable onEnd) {
+        return stream(docker.eventsCmd().withEventTypeFilter(EventType.IMAGE).withEventFilter("tag", "load", "pull")
+                .withSince(Long.toString(sinceEpochSeconds)), onEvent, onEnd);
+    }
 
-                    @Override
-                    public void onComplete() {
-                        super.onComplete();
-                        onEnd.run();
-                    }
-                });
+    private static ResultCallback.Adapter<Event> stream(com.github.dockerjava.api.command.EventsCmd cmd,
+            Consumer<Event> onEvent, Runnable onEnd) {
+        return cmd.exec(new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Event event) {
+                onEvent.accept(event);
+            }
+
+            @Override
+            public void onError(Throwable cause) {
+                super.onError(cause);
+                onEnd.run();
+            }
+
+            @Override
+            public void onComplete() {
+                super.onComplete();
+                onEnd.run();
+            }
+        });
+    }
+
+    /** Whether the replica image is present. */
+    boolean imagePresent() {
+        try {
+            docker.inspectImageCmd(template.image()).exec();
+            return true;
+        } catch (NotFoundException missing) {
+            return false;
+        }
+    }
+
+    String image() {
+        return template.image();
     }
 
     /** All containers of this pool, running or not. */
     List<Container> listPool() {
         return docker.listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool())).exec();
-    }
-
-    /**
-     * SIGTERM, a grace period for in-flight requests, then removal. Missing or already stopped containers are fine;
-     * one that cannot be stopped (e.g. paused, hung) is removed by force.
-     */
-    void stopAndRemove(String containerId) {
-        try {
-            docker.stopContainerCmd(containerId).withTimeout(STOP_GRACE_SECONDS).exec();
-        } catch (NotModifiedException | NotFoundException alreadyStopped) {
-            // nothing to stop
-        } catch (DockerException refused) {
-            // e.g. 409 for a paused container: the forced removal below kills it
-        }
-        remove(containerId);
     }
 
     /** Gives a container another name, freeing its own. */

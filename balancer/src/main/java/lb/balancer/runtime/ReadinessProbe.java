@@ -31,8 +31,18 @@ public final class ReadinessProbe {
      * process or container exited). Returns normally when ready; throws with the reason otherwise.
      */
     public void awaitReady(String baseUri, BooleanSupplier stillAlive) throws ReplicaStartException {
+        awaitReady(baseUri, stillAlive, deadline);
+    }
+
+    /** The readiness deadline ({@code LB_READY_TIMEOUT_MS}). */
+    public Duration deadline() {
+        return deadline;
+    }
+
+    /** As {@link #awaitReady(String, BooleanSupplier)}, waiting at most {@code limit}. */
+    public void awaitReady(String baseUri, BooleanSupplier stillAlive, Duration limit) throws ReplicaStartException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri + "/heartbeat")).timeout(ATTEMPT_TIMEOUT).build();
-        long end = System.nanoTime() + deadline.toNanos();
+        long end = System.nanoTime() + limit.toNanos();
         long nextLivenessCheck = System.nanoTime() + LIVENESS_EVERY_NANOS;
         while (System.nanoTime() < end) {
             try {
@@ -53,7 +63,7 @@ public final class ReadinessProbe {
             }
             sleep();
         }
-        throw new ReplicaStartException("did not answer " + baseUri + "/heartbeat within " + deadline.toMillis() + " ms");
+        throw new ReplicaStartException("did not answer " + baseUri + "/heartbeat within " + limit.toMillis() + " ms");
     }
 
     private static void sleep() throws ReplicaStartException {

@@ -116,6 +116,15 @@ public interface ReplicaRuntime extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Names a new replica cannot take because something that is not one of this pool's replicas holds them (for
+     * Docker: any container name, of another owner's too). {@code /add} refuses them (409) before anything is
+     * started, and generated names skip them.
+     */
+    default java.util.Set<String> namesHeldElsewhere(Deadline deadline) throws RuntimeUnavailableException {
+        return java.util.Set.of();
+    }
+
     @Override
     void close();
 }

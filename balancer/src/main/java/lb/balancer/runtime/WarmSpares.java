@@ -36,8 +36,13 @@ final class WarmSpares implements AutoCloseable {
     /** A spare that answers {@code /heartbeat}, waiting to be claimed. */
     record Spare(String containerId, String address) {}
 
+    /** How long a spare's start may take in the background before it is given up (and removed). */
+    private static final Duration START_DEADLINE = Duration.ofSeconds(90);
+
     private final int target;
     private final DockerContainers containers;
+    private final DockerCalls calls;
+    private volatile Runnable onReady = () -> {};
     private final ReadinessProbe readiness;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CLAIM_TIMEOUT).build();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -53,9 +58,10 @@ final class WarmSpares implements AutoCloseable {
     private long noStartBefore = System.nanoTime();
     private boolean closed;
 
-    WarmSpares(int target, DockerContainers containers, ReadinessProbe readiness) {
+    WarmSpares(int target, DockerContainers containers, DockerCalls calls, ReadinessProbe readiness) {
         this.target = target;
         this.containers = containers;
+        this.calls = calls;
         this.readiness = readiness;
     }
 
@@ -76,6 +82,20 @@ final class WarmSpares implements AutoCloseable {
         removeInBackground(spare.containerId(), "surplus spare");
     }
 
+    /** {@code listener} runs whenever a spare becomes ready. */
+    void onReady(Runnable listener) {
+        this.onReady = listener;
+    }
+
+    /** Ends a retry pause now (something that can fix the failed starts happened, e.g. the image is back). */
+    void retryNow() {
+        synchronized (this) {
+            retryMillis = 0;
+            noStartBefore = System.nanoTime();
+        }
+        replenish();
+    }
+
     /** Starts spares in the background until {@code target} are ready or starting (unless in a retry pause). */
     synchronized void replenish() {
         if (closed || System.nanoTime() - noStartBefore < 0) {
@@ -91,9 +111,10 @@ final class WarmSpares implements AutoCloseable {
      * Turns a ready spare into the replica {@code spec}: claims it (from then on it answers as {@code spec}), then
      * gives it {@code spec}'s name, which the dead replica's container must no longer hold. Empty when no spare is
      * ready, or when the claim or the rename fails (the spare is then removed); the caller starts a container
-     * instead. Starts a new spare either way.
+     * instead. Starts a new spare either way. Throws when Docker did not answer the rename before {@code deadline}:
+     * the spare, already claimed, is then removed (once the daemon answers), so nothing of the attempt remains.
      */
-    Optional<Spare> claim(ReplicaSpec spec) {
+    Optional<Spare> claim(ReplicaSpec spec, Deadline deadline) throws RuntimeUnavailableException {
         Spare spare;
         synchronized (this) {
             spare = ready.poll();
@@ -104,7 +125,7 @@ final class WarmSpares implements AutoCloseable {
         try {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
                             URI.create(DockerContainers.baseUri(spare.address()) + "/claim"))
-                    .timeout(CLAIM_TIMEOUT)
+                    .timeout(min(CLAIM_TIMEOUT, deadline.remaining()))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(ClaimFields.encode(spec)))
                     .build(), HttpResponse.BodyHandlers.ofString());
@@ -112,12 +133,21 @@ final class WarmSpares implements AutoCloseable {
                 throw new IllegalStateException("claim answered " + answer.statusCode() + " " + answer.body());
             }
             // Claimed first, renamed second: if the balancer stops in between, the claim file says what it became.
-            containers.rename(spare.containerId(), spec.name());
+            calls.change(deadline, "renaming spare " + shortId(spare.containerId()) + " to " + spec.name(), () -> {
+                containers.rename(spare.containerId(), spec.name());
+                return spare;
+            }, late -> removeInBackground(late.containerId(), "spare renamed after its deadline"));
             return Optional.of(spare);
         } catch (InterruptedException e) {
+            // Only a shutdown interrupts: the spare may or may not have taken the claim. It is left as it is; a
+            // restarted balancer reads its claim record and either adopts it as spec's replica or as a spare.
             Thread.currentThread().interrupt();
-            removeInBackground(spare.containerId(), "interrupted claim");
+            log.info("claim of spare {} as {} interrupted (shutting down); left for the next start to sort out",
+                    shortId(spare.containerId()), spec.name());
             return Optional.empty();
+        } catch (RuntimeUnavailableException e) {
+            removeInBackground(spare.containerId(), "spare whose rename timed out");
+            throw e;
         } catch (Exception e) {
             log.warn("spare {} could not become {} ({}); starting a new container instead",
                     shortId(spare.containerId()), spec.name(), e.getMessage());
@@ -150,17 +180,22 @@ final class WarmSpares implements AutoCloseable {
         String name = namePrefix() + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         String containerId = null;
         long began = System.nanoTime();
+        Deadline deadline = Deadline.in(START_DEADLINE);
         try {
-            containerId = containers.createAndStartSpare(name);
+            String token = java.util.UUID.randomUUID().toString();
+            containerId = calls.change(deadline, "starting spare " + name,
+                    () -> containers.createAndStartSpare(name, token),
+                    late -> removeInBackground(late, "spare started after its deadline"));
             String id = containerId;
-            String address = containers.addressOfStarted(id);
-            readiness.awaitReady(DockerContainers.baseUri(address), () -> containers.isRunning(id));
+            String address = calls.read(deadline, "inspecting spare " + name, () -> addressOf(id));
+            readiness.awaitReady(DockerContainers.baseUri(address), () -> stillRunning(id));
             synchronized (this) {
                 starting--;
                 retryMillis = 0;
                 ready.add(new Spare(id, address));
             }
             log.info("spare {} ready as container {} in {} ms", name, shortId(id), (System.nanoTime() - began) / 1_000_000);
+            onReady.run();
         } catch (Exception e) {
             if (containerId != null) {
                 removeQuietly(containerId);
@@ -179,17 +214,46 @@ final class WarmSpares implements AutoCloseable {
 
     private void removeInBackground(String containerId, String what) {
         Thread.ofVirtual().name("spare-remove").start(() -> {
-            removeQuietly(containerId);
-            log.info("removed {} {}", what, shortId(containerId));
+            if (removeQuietly(containerId)) {
+                log.info("removed {} {}", what, shortId(containerId));
+            }
         });
     }
 
-    private void removeQuietly(String containerId) {
+    /** Removes a spare container, waiting for a hung daemon as long as a background call may; true if removed. */
+    private boolean removeQuietly(String containerId) {
         try {
-            containers.remove(containerId);
-        } catch (RuntimeException e) {
+            calls.read(Deadline.in(START_DEADLINE), "removing spare " + shortId(containerId), () -> {
+                containers.remove(containerId);
+                return null;
+            });
+            return true;
+        } catch (RuntimeUnavailableException | RuntimeException e) {
             log.warn("could not remove spare container {}: {}", shortId(containerId), e.getMessage());
+            return false;
         }
+    }
+
+    private String addressOf(String containerId) {
+        try {
+            return containers.addressOfStarted(containerId);
+        } catch (ReplicaStartException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private boolean stillRunning(String containerId) {
+        try {
+            return calls.read(Deadline.in(Duration.ofSeconds(2)), "inspecting a spare",
+                    () -> containers.isRunning(containerId));
+        } catch (RuntimeUnavailableException hung) {
+            return true; // unknown: the readiness deadline decides
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        Duration atLeast = b.isNegative() || b.isZero() ? Duration.ofMillis(1) : b;
+        return a.compareTo(atLeast) <= 0 ? a : atLeast;
     }
 
     /** Stops starting spares. Ready spares keep running: a restarted balancer adopts them. */

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,6 +83,55 @@ class DockerBlastRadiusIT {
                 assertNotEquals("0", process[uid], name + " runs a root process: " + Arrays.toString(process));
             }
         }
+    }
+
+    /**
+     * Containers that are not the pool's, one named as a requested replica ({@code S9}) and one named as the next
+     * generated name ({@code Server4}): refused before a spare is spent, skipped, and never touched (issue 12.3).
+     */
+    @Test
+    @Order(2)
+    void foreignContainersAreRefusedSkippedAndNeverTouched() throws Exception {
+        awaitSpare();
+        String spareBefore = docker.spares().getFirst().getId();
+        String s9 = foreign("S9");
+        String server4 = foreign("Server4");
+        try {
+            HttpResponse<String> add = docker.send("POST", "/add", "{\"n\": 1, \"hostnames\": [\"S9\"]}");
+            assertEquals(409, add.statusCode(), add.body());
+            assertTrue(add.body().startsWith("{\"message\": \"<Error> ") && add.body().contains("S9")
+                    && add.body().endsWith("\"status\": \"failure\"}"), add.body());
+            assertEquals(List.of(spareBefore), docker.spares().stream().map(Container::getId).toList(),
+                    "the spare is not spent on a refused name");
+
+            HttpResponse<String> rm = docker.send("DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"S9\"]}");
+            assertEquals(400, rm.statusCode(), rm.body());
+
+            HttpResponse<String> unnamed = docker.send("POST", "/add", "{\"n\": 1}");
+            assertEquals(200, unnamed.statusCode(), unnamed.body());
+            assertFalse(unnamed.body().contains("\"Server4\""), "a generated name skips Server4: " + unnamed.body());
+            assertTrue(unnamed.body().contains("\"N\": 4"), unnamed.body());
+
+            for (String[] foreign : List.of(new String[] {"S9", s9}, new String[] {"Server4", server4})) {
+                InspectContainerResponse state = docker.docker().inspectContainerCmd(foreign[1]).exec();
+                assertEquals("/" + foreign[0], state.getName(), "not renamed");
+                assertTrue(state.getState().getRunning(), foreign[0] + " not stopped");
+            }
+            HttpResponse<String> rep = docker.send("GET", "/rep", null);
+            assertFalse(rep.body().contains("S9") || rep.body().contains("\"Server4\""), "not adopted: " + rep.body());
+        } finally {
+            docker.docker().removeContainerCmd(s9).withForce(true).exec();
+            docker.docker().removeContainerCmd(server4).withForce(true).exec();
+        }
+    }
+
+    /** A container of the replica image on the pool's network, without the pool's labels. */
+    private static String foreign(String name) {
+        String id = docker.docker().createContainerCmd(docker.serverImage).withName(name)
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(docker.network))
+                .withEnv("SERVER_ID=99").exec().getId();
+        docker.docker().startContainerCmd(id).exec();
+        return id;
     }
 
     private static void awaitSpare() throws InterruptedException {

@@ -6,42 +6,47 @@ import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows Docker's event stream for this pool's containers dying, so a killed replica is known dead within
- * milliseconds instead of after missed heartbeats. The stream is re-opened whenever it breaks (daemon restart, the
- * HTTP client's read timeout on a quiet stream), from a second before it broke, so no death in between is missed.
+ * Follows one of Docker's event streams (this pool's containers dying, the replica image appearing), so the
+ * balancer knows at once instead of polling. The stream is re-opened whenever it breaks (daemon restart, the HTTP
+ * client's read timeout on a quiet stream), from a second before it broke, so no event in between is missed.
  *
  * <p>Thread-safe; events arrive on docker-java's stream thread.
  */
-final class DockerDeathWatch implements AutoCloseable {
+final class DockerEventWatch implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(DockerDeathWatch.class);
+    private static final Logger log = LoggerFactory.getLogger(DockerEventWatch.class);
     private static final long REOPEN_DELAY_MILLIS = 500;
 
-    private final DockerContainers containers;
-    private final Consumer<String> onDie;
-    private final ScheduledExecutorService reopener = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "docker-death-watch");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Opens the stream from an epoch second; the stream calls the given end hook when it breaks. */
+    interface Opener {
+        ResultCallback.Adapter<Event> open(long sinceEpochSeconds, Runnable onEnd);
+    }
+
+    private final String what;
+    private final Opener opener;
+    private final ScheduledExecutorService reopener;
     private ResultCallback.Adapter<Event> stream;
     private long since;
     private boolean closed;
 
-    /** @param onDie told the id of every container of the pool that dies */
-    DockerDeathWatch(DockerContainers containers, Consumer<String> onDie) {
-        this.containers = containers;
-        this.onDie = onDie;
+    DockerEventWatch(String what, Opener opener) {
+        this.what = what;
+        this.opener = opener;
+        this.reopener = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "docker-events-" + what);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    synchronized void start() {
+    synchronized DockerEventWatch start() {
         since = System.currentTimeMillis() / 1000 - 1;
         open();
+        return this;
     }
 
     private synchronized void open() {
@@ -49,9 +54,9 @@ final class DockerDeathWatch implements AutoCloseable {
             return;
         }
         try {
-            stream = containers.streamDeaths(since, onDie, this::broken);
+            stream = opener.open(since, this::broken);
         } catch (RuntimeException e) {
-            log.debug("cannot follow Docker events ({}); retrying", e.getMessage());
+            log.debug("cannot follow Docker's {} events ({}); retrying", what, e.getMessage());
             broken();
         }
     }
