@@ -23,7 +23,9 @@ final class LiveBalancer implements AutoCloseable {
                 "LB_PORT", "0",
                 "LB_RUNTIME", "process",
                 "LB_SERVER_JAR", jar.toString(),
-                "LB_REPLICAS", Integer.toString(replicas))));
+                "LB_REPLICAS", Integer.toString(replicas),
+                // Five cold JVM starts at once on a shared 2-core CI machine can outlast the 8 s default bound.
+                "LB_ADMIN_TIMEOUT_MS", "60000")));
     }
 
     String url() {

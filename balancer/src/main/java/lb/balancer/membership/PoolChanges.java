@@ -89,7 +89,7 @@ final class PoolChanges {
                 started.add(RuntimeCalls.await(starts.get(i), deadline).replica());
             } catch (TimeoutException e) {
                 unavailable = true;
-                failures.add(specs.get(i).name() + " did not start within " + timeout.toMillis() + " ms");
+                failures.add(specs.get(i).name() + " did not start within " + runtimeShare().toMillis() + " ms");
             } catch (RuntimeUnavailableException e) {
                 unavailable = true;
                 failures.add(e.getMessage());
@@ -214,7 +214,7 @@ final class PoolChanges {
                 RuntimeCalls.await(stops.get(i), deadline);
             } catch (TimeoutException e) {
                 kept.add(victim);
-                failures.add(victim.name() + " did not stop within " + timeout.toMillis() + " ms");
+                failures.add(victim.name() + " did not stop within " + runtimeShare().toMillis() + " ms");
                 stops.get(i).whenComplete((done, failed) -> {
                     context.execute(() -> reserved.remove(victim.spec()));
                     if (failed == null) {
@@ -301,7 +301,11 @@ final class PoolChanges {
 
     /** Runtime calls get two thirds of the bound, so undoing what they did still fits in it. */
     private Deadline runtimeDeadline() {
-        return Deadline.in(timeout.multipliedBy(2).dividedBy(3));
+        return Deadline.in(runtimeShare());
+    }
+
+    private Duration runtimeShare() {
+        return timeout.multipliedBy(2).dividedBy(3);
     }
 
     private List<String> names() {
