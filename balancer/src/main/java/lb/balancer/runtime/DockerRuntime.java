@@ -65,6 +65,7 @@ public final class DockerRuntime implements ReplicaRuntime {
 
     private final DockerContainers containers;
     private final DockerCalls calls = new DockerCalls();
+    private final ContainerChecks checks;
     private final DockerSettings settings;
     private final ReadinessProbe readiness;
     private final WarmSpares spares;
@@ -91,6 +92,7 @@ public final class DockerRuntime implements ReplicaRuntime {
     public DockerRuntime(DockerSettings settings, ReadinessProbe readiness) {
         this.settings = settings;
         this.containers = new DockerContainers(settings);
+        this.checks = new ContainerChecks(containers, calls);
         this.readiness = readiness;
         this.record = PoolRecord.forPool(settings.pool());
         this.spares = new WarmSpares(settings.spares(), containers, calls, readiness);
@@ -256,11 +258,12 @@ public final class DockerRuntime implements ReplicaRuntime {
                     + e.getMessage(), e);
         }
         try {
-            String address = calls.read(deadline, "inspecting " + spec.name(), () -> addressOf(containerId));
+            String address = calls.read(deadline, "inspecting " + spec.name(), () -> checks.addressOf(containerId));
             long running = System.nanoTime();
             Duration wait = deadline.remaining().compareTo(readiness.deadline()) < 0 ? deadline.remaining()
                     : readiness.deadline();
-            readiness.awaitReady(DockerContainers.baseUri(address), () -> stillRunning(containerId), wait);
+            readiness.awaitReady(DockerContainers.baseUri(address),
+                    () -> checks.stillRunning(containerId, "inspecting a new replica"), wait);
             Replica replica = track(spec, containerId, address);
             // Where a start's time goes: Docker creating and starting the container, then the JVM booting.
             log.info("started {} (id {}) as container {} at {} (docker {} ms, boot {} ms)", spec.name(), spec.id(),
@@ -577,23 +580,6 @@ public final class DockerRuntime implements ReplicaRuntime {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
-
-    private String addressOf(String containerId) {
-        try {
-            return containers.addressOfStarted(containerId);
-        } catch (ReplicaStartException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    private boolean stillRunning(String containerId) {
-        try {
-            return calls.read(Deadline.in(Duration.ofSeconds(2)), "inspecting a new replica",
-                    () -> containers.isRunning(containerId));
-        } catch (RuntimeUnavailableException hung) {
-            return true; // unknown: the readiness deadline decides
-        }
-    }
 
     private void removeInBackground(String containerId, String what) {
         Thread.ofVirtual().name("docker-remove").start(() -> {

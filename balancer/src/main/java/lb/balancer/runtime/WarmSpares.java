@@ -42,6 +42,7 @@ final class WarmSpares implements AutoCloseable {
     private final int target;
     private final DockerContainers containers;
     private final DockerCalls calls;
+    private final ContainerChecks checks;
     private volatile Runnable onReady = () -> {};
     private final ReadinessProbe readiness;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CLAIM_TIMEOUT).build();
@@ -62,6 +63,7 @@ final class WarmSpares implements AutoCloseable {
         this.target = target;
         this.containers = containers;
         this.calls = calls;
+        this.checks = new ContainerChecks(containers, calls);
         this.readiness = readiness;
     }
 
@@ -187,8 +189,9 @@ final class WarmSpares implements AutoCloseable {
                     () -> containers.createAndStartSpare(name, token),
                     late -> removeInBackground(late, "spare started after its deadline"));
             String id = containerId;
-            String address = calls.read(deadline, "inspecting spare " + name, () -> addressOf(id));
-            readiness.awaitReady(DockerContainers.baseUri(address), () -> stillRunning(id));
+            String address = calls.read(deadline, "inspecting spare " + name, () -> checks.addressOf(id));
+            readiness.awaitReady(DockerContainers.baseUri(address),
+                    () -> checks.stillRunning(id, "inspecting a spare"));
             synchronized (this) {
                 starting--;
                 retryMillis = 0;
@@ -231,23 +234,6 @@ final class WarmSpares implements AutoCloseable {
         } catch (RuntimeUnavailableException | RuntimeException e) {
             log.warn("could not remove spare container {}: {}", shortId(containerId), e.getMessage());
             return false;
-        }
-    }
-
-    private String addressOf(String containerId) {
-        try {
-            return containers.addressOfStarted(containerId);
-        } catch (ReplicaStartException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    private boolean stillRunning(String containerId) {
-        try {
-            return calls.read(Deadline.in(Duration.ofSeconds(2)), "inspecting a spare",
-                    () -> containers.isRunning(containerId));
-        } catch (RuntimeUnavailableException hung) {
-            return true; // unknown: the readiness deadline decides
         }
     }
 
