@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import lb.balancer.config.BalancerConfig.HealthSettings;
 import lb.balancer.membership.PoolEvent;
 import lb.balancer.membership.ReplicaPool;
@@ -17,6 +16,7 @@ import lb.balancer.membership.Transition;
 import lb.balancer.replica.Replica;
 import lb.balancer.routing.ConsistentHashStrategy;
 import lb.balancer.runtime.StaticRuntime;
+import lb.balancer.testing.Await;
 import lb.hashring.RingConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,24 +66,14 @@ class FixedBackendReturnTest {
         Replica server1 = pool.replicas().getFirst();
 
         first.stop(0); // the backend blips
-        await(() -> pool.isDown(server1), "Server1 declared dead");
+        Await.until(() -> pool.isDown(server1), "Server1 declared dead");
         first = backend(port); // and answers again on the same address
 
-        await(() -> pool.replicas().contains(server1), "Server1 back in the ring");
+        Await.until(() -> pool.replicas().contains(server1), "Server1 back in the ring");
         assertEquals(List.of("Server1", "Server2"), pool.names());
         List<Transition> server1Events = pool.journal().recent(50).stream()
                 .filter(e -> e.replica().equals("Server1")).map(PoolEvent::transition).toList();
         assertEquals(Transition.DEAD, server1Events.get(server1Events.size() - 2));
         assertEquals(Transition.RETURNED, server1Events.getLast());
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }

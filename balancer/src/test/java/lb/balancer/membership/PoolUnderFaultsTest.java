@@ -10,13 +10,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import lb.balancer.membership.PoolException.Reason;
 import lb.balancer.replica.Replica;
 import lb.balancer.routing.ConsistentHashStrategy;
 import lb.balancer.runtime.Death;
 import lb.balancer.runtime.RecoverySignal;
 import lb.balancer.runtime.ReplicaStartException;
+import lb.balancer.testing.Await;
 import lb.hashring.RingConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,9 +75,9 @@ class PoolUnderFaultsTest {
         assertEquals(THREE, pool.names());
 
         runtime.releaseHangs(); // the start completes now, long after the caller was told "nothing changed"
-        await(() -> runtime.stopped().contains("S9") && !runtime.running().contains("S9"), "late S9 stopped");
+        Await.until(() -> runtime.stopped().contains("S9") && !runtime.running().contains("S9"), "late S9 stopped");
         assertEquals(THREE, pool.names());
-        await(() -> {
+        Await.until(() -> {
             try {
                 return pool.add(1, List.of("S9")).contains("S9");
             } catch (PoolException stillReserved) {
@@ -107,7 +107,7 @@ class PoolUnderFaultsTest {
 
             own.die(a1);
 
-            await(() -> patient.healthyCount() == 2 && !patient.replicas().contains(a1), "A1 replaced");
+            Await.until(() -> patient.healthyCount() == 2 && !patient.replicas().contains(a1), "A1 replaced");
             assertTrue(!add.isDone(), "the add is still waiting for its start");
             own.releaseHangs();
             assertEquals(List.of("A1", "A2", "S9"), add.get());
@@ -131,7 +131,7 @@ class PoolUnderFaultsTest {
         Death oom = new Death(137, true, List.of("starting", "java.lang.OutOfMemoryError: Java heap space"));
 
         runtime.die(server2, oom);
-        await(() -> pool.journal().last("Server2").orElseThrow().transition() == Transition.REPLACED_COLD,
+        Await.until(() -> pool.journal().last("Server2").orElseThrow().transition() == Transition.REPLACED_COLD,
                 "replacement");
 
         List<PoolEvent> events = pool.journal().recent(10).stream().filter(e -> e.replica().equals("Server2")).toList();
@@ -153,7 +153,7 @@ class PoolUnderFaultsTest {
         Replica server2 = pool.replicas().get(1);
 
         runtime.die(server2);
-        await(() -> pool.journal().last("Server2").orElseThrow().transition() == Transition.BACKOFF, "a failed try");
+        Await.until(() -> pool.journal().last("Server2").orElseThrow().transition() == Transition.BACKOFF, "a failed try");
 
         PoolEvent backoff = pool.journal().last("Server2").orElseThrow();
         assertEquals(Duration.ofSeconds(5), backoff.duration(), "the first wait is the base");
@@ -165,7 +165,7 @@ class PoolUnderFaultsTest {
         runtime.healStartsOf("Server2");
         long began = System.nanoTime();
         runtime.signal(RecoverySignal.IMAGE_AVAILABLE);
-        await(() -> pool.healthyCount() == 3, "replacement once the image is back");
+        Await.until(() -> pool.healthyCount() == 3, "replacement once the image is back");
         assertTrue(System.nanoTime() - began < Duration.ofSeconds(4).toNanos(), "did not wait out the 5 s backoff");
         assertNull(pool.blockedBy("Server2"));
     }
@@ -175,7 +175,7 @@ class PoolUnderFaultsTest {
         runtime.failStartsOf("Server2");
         Replica server2 = pool.replicas().get(1);
         runtime.die(server2);
-        await(() -> pool.journal().last("Server2").orElseThrow().transition() == Transition.BACKOFF, "a failed try");
+        Await.until(() -> pool.journal().last("Server2").orElseThrow().transition() == Transition.BACKOFF, "a failed try");
         runtime.healStartsOf("Server2");
         int starts = runtime.starts();
 
@@ -185,15 +185,5 @@ class PoolUnderFaultsTest {
 
         assertEquals(starts, runtime.starts(), "a crashing replica waits out its backoff");
         assertTrue(pool.blockedBy("Server2").startsWith("crash loop"), pool.blockedBy("Server2"));
-    }
-
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }

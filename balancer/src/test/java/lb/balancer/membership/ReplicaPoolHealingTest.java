@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import lb.balancer.replica.Replica;
 import lb.balancer.replica.ReplicaSpec;
 import lb.balancer.routing.ConsistentHashStrategy;
+import lb.balancer.testing.Await;
 import lb.hashring.RingConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,16 +38,6 @@ class ReplicaPoolHealingTest {
         return pool.watched().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void suspectLeavesTheRingAndComesBackWhenCleared() {
         Replica server2 = replica("Server2");
@@ -67,7 +57,7 @@ class ReplicaPoolHealingTest {
 
         pool.markDown(dead, "test");
 
-        await(() -> pool.replicas().size() == 3, "replacement");
+        Await.until(() -> pool.replicas().size() == 3, "replacement");
         Replica fresh = replica("Server2");
         assertEquals(2, fresh.id());
         assertEquals(List.of("Server1", "Server2", "Server3"), pool.names());
@@ -83,7 +73,7 @@ class ReplicaPoolHealingTest {
 
         // The dead instance leaves the ring at once (its replacement, a new instance, may already be in it).
         assertTrue(!pool.replicas().contains(dead), "out of the ring at once");
-        await(() -> pool.replicas().size() == 3, "replacement");
+        Await.until(() -> pool.replicas().size() == 3, "replacement");
         assertEquals(2, replica("Server2").id());
         assertEquals(4, runtime.starts(), "exactly one replacement");
     }
@@ -122,7 +112,7 @@ class ReplicaPoolHealingTest {
             pool.markSuspect(dead, "test");
         }
 
-        await(() -> pool.replicas().size() == 3, "replacement");
+        Await.until(() -> pool.replicas().size() == 3, "replacement");
         Thread.sleep(100);
         assertEquals(4, runtime.starts());
     }
@@ -140,7 +130,7 @@ class ReplicaPoolHealingTest {
                 "the live ones keep serving");
 
         runtime.setAvailable(true);
-        await(() -> pool.replicas().size() == 3, "replacement once the runtime answers again");
+        Await.until(() -> pool.replicas().size() == 3, "replacement once the runtime answers again");
         assertEquals(Set.of("Server1", "Server2", "Server3"), runtime.running());
     }
 
@@ -158,7 +148,7 @@ class ReplicaPoolHealingTest {
         assertTrue(attempts >= 2 && attempts <= 4, "attempts in 1 s: " + attempts);
 
         runtime.healStartsOf("Server3");
-        await(() -> pool.replicas().size() == 3, "replacement after the start problem is fixed");
+        Await.until(() -> pool.replicas().size() == 3, "replacement after the start problem is fixed");
     }
 
     @Test
@@ -185,7 +175,7 @@ class ReplicaPoolHealingTest {
 
         pool.add(2, List.of("S8"));
 
-        await(() -> pool.replicas().size() == 5, "replacement");
+        Await.until(() -> pool.replicas().size() == 5, "replacement");
         assertEquals(Set.copyOf(pool.names()), runtime.running());
     }
 
@@ -198,7 +188,7 @@ class ReplicaPoolHealingTest {
         try (ReplicaPool adopted = new ReplicaPool(restarted, new ConsistentHashStrategy(RingConfig.defaults()), 56)) {
             adopted.bootstrap(3);
 
-            await(() -> adopted.replicas().size() == 3, "restart of Server2");
+            Await.until(() -> adopted.replicas().size() == 3, "restart of Server2");
             assertEquals(List.of("Server1", "Server2", "Server3"), adopted.names());
             assertEquals(1, restarted.starts(), "only the dead one is started");
             assertNotEquals(null, adopted.replicas().get(1));
