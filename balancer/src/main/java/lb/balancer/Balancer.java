@@ -67,7 +67,8 @@ public final class Balancer implements AutoCloseable {
         pool.onLeave(stats::forget); // a replacement starts fresh
         HealthMonitor health = new HealthMonitor(pool, config.health());
         try {
-            pool.bootstrap(config.replicas());
+            // A cold pool may boot slower than an /add answers: the fresh start gets the readiness deadline.
+            pool.bootstrap(config.replicas(), config.readyTimeout());
             health.start();
             AdminApi admin = new AdminApi(pool, capacity, strategies);
             int adminPort = admin.start(LOOPBACK, 0);

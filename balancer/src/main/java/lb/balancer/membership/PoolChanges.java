@@ -44,6 +44,9 @@ final class PoolChanges {
     private final Healer healer;
     private final Consumer<Replica> left;
     private final int capacity;
+    /** How long a runtime may take to answer whether it is reachable at all. */
+    static final Duration REACHABILITY_BOUND = Duration.ofSeconds(2);
+
     private final Duration timeout;
     /** Specs of adds in progress (or being undone): their names and ids are taken. Context only. */
     private final Set<ReplicaSpec> reserved = new HashSet<>();
@@ -65,8 +68,14 @@ final class PoolChanges {
     }
 
     List<String> add(int n, List<String> hostnames, ReplicaProfile profile, String cause) throws PoolException {
-        Deadline answer = Deadline.in(timeout);
-        Deadline deadline = runtimeDeadline();
+        return add(n, hostnames, profile, cause, timeout);
+    }
+
+    /** An add bounded by {@code bound} instead of the admin bound (the fresh start, which no client waits on). */
+    List<String> add(int n, List<String> hostnames, ReplicaProfile profile, String cause, Duration bound)
+            throws PoolException {
+        Deadline answer = Deadline.in(bound);
+        Deadline deadline = Deadline.in(runtimeShare(bound));
         requireSpawning();
         requireReachable(deadline);
         // Names other containers hold: refused (409) before anything starts or a spare is spent, and never generated.
@@ -89,7 +98,7 @@ final class PoolChanges {
                 started.add(RuntimeCalls.await(starts.get(i), deadline).replica());
             } catch (TimeoutException e) {
                 unavailable = true;
-                failures.add(specs.get(i).name() + " did not start within " + runtimeShare().toMillis() + " ms");
+                failures.add(specs.get(i).name() + " did not start within " + runtimeShare(bound).toMillis() + " ms");
             } catch (RuntimeUnavailableException e) {
                 unavailable = true;
                 failures.add(e.getMessage());
@@ -111,7 +120,7 @@ final class PoolChanges {
         }
         if (failures.isEmpty()) {
             unavailable = true;
-            failures.add("the replicas came up after the deadline of " + timeout.toMillis() + " ms");
+            failures.add("the replicas came up after the deadline of " + bound.toMillis() + " ms");
         }
         log.warn("add of {} undone, nothing changed: {}", specs.stream().map(ReplicaSpec::name).toList(), failures);
         throw new PoolException(unavailable ? Reason.UNAVAILABLE : conflict ? Reason.CONFLICT : Reason.START_FAILED,
@@ -301,11 +310,15 @@ final class PoolChanges {
 
     /** Runtime calls get two thirds of the bound, so undoing what they did still fits in it. */
     private Deadline runtimeDeadline() {
-        return Deadline.in(runtimeShare());
+        return Deadline.in(runtimeShare(timeout));
     }
 
     private Duration runtimeShare() {
-        return timeout.multipliedBy(2).dividedBy(3);
+        return runtimeShare(timeout);
+    }
+
+    private static Duration runtimeShare(Duration bound) {
+        return bound.multipliedBy(2).dividedBy(3);
     }
 
     private List<String> names() {
@@ -320,15 +333,20 @@ final class PoolChanges {
     }
 
     /** A bounded availability check: a hung daemon is a 503 within the deadline, before anything is touched. */
+    /**
+     * A runtime that answers at all answers a ping at once: a hung daemon is told within {@link #REACHABILITY_BOUND},
+     * not after the whole share of the admin bound that a start may need.
+     */
     private void requireReachable(Deadline deadline) throws PoolException {
+        Deadline ping = deadline.min(Deadline.in(REACHABILITY_BOUND));
         try {
             RuntimeCalls.await(RuntimeCalls.<Void>async("check-runtime", () -> {
-                runtime.checkAvailable(deadline);
+                runtime.checkAvailable(ping);
                 return null;
-            }), deadline);
+            }), ping);
         } catch (TimeoutException e) {
-            throw new PoolException(Reason.UNAVAILABLE,
-                    "The runtime did not answer within " + timeout.toMillis() + " ms (nothing was changed)", e);
+            throw new PoolException(Reason.UNAVAILABLE, "The runtime did not answer within "
+                    + Math.min(REACHABILITY_BOUND.toMillis(), runtimeShare().toMillis()) + " ms (nothing was changed)", e);
         } catch (RuntimeUnavailableException e) {
             throw new PoolException(Reason.UNAVAILABLE, e.getMessage() + " (nothing was changed)", e);
         } catch (Exception e) {

@@ -81,6 +81,14 @@ public final class ReplicaPool implements AutoCloseable {
      * {@code /rm} made it before the restart, and a removed replica must not come back.
      */
     public void bootstrap(int target) throws PoolException {
+        bootstrap(target, changes.timeout());
+    }
+
+    /**
+     * As {@link #bootstrap(int)}, with the fresh start bounded by {@code startupBound} (at least the admin bound): no
+     * client waits on it, and cold starts of a whole pool on a busy machine outlast an admin call's few seconds.
+     */
+    public void bootstrap(int target, Duration startupBound) throws PoolException {
         runtime.watchDeaths(this::died); // a runtime that sees a replica die says so at once
         runtime.watchRecovery(healer::signal);
         Adoption adoption;
@@ -106,7 +114,8 @@ public final class ReplicaPool implements AutoCloseable {
             healer.wake();
         });
         if (adopted.isEmpty() && target > 0 && runtime.capabilities().spawn()) {
-            changes.add(target, List.of(), ReplicaProfile.DEFAULT, "fresh start (LB_REPLICAS=" + target + ")");
+            Duration bound = startupBound.compareTo(changes.timeout()) > 0 ? startupBound : changes.timeout();
+            changes.add(target, List.of(), ReplicaProfile.DEFAULT, "fresh start (LB_REPLICAS=" + target + ")", bound);
         }
     }
 

@@ -88,6 +88,21 @@ class PoolUnderFaultsTest {
     }
 
     @Test
+    void aFreshStartMayTakeLongerThanAnAdminCallAnswers() throws Exception {
+        FakeRuntime slow = new FakeRuntime();
+        slow.hangStartsOf("Server2"); // a cold JVM that boots slower than an /add may answer
+        try (ReplicaPool fresh = new ReplicaPool(slow, new ConsistentHashStrategy(RingConfig.defaults()), 56,
+                Duration.ofSeconds(5), Duration.ofSeconds(30), ADMIN_TIMEOUT,
+                ReplicaPool.DEFAULT_MAX_EJECTION_PERCENT)) {
+            CompletableFuture.delayedExecutor(ADMIN_TIMEOUT.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(slow::releaseHangs);
+            fresh.bootstrap(3, Duration.ofSeconds(10));
+            assertEquals(THREE, fresh.names());
+            assertEquals(Set.copyOf(THREE), slow.running());
+        }
+    }
+
+    @Test
     void healingGoesOnWhileAnAdminCallWaitsForTheRuntime() throws Exception {
         try (ReplicaPool patient = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56,
                 Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), 50)) {
