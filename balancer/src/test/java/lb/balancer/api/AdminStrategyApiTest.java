@@ -151,8 +151,10 @@ class AdminStrategyApiTest {
     void addStartsReplicasWithTheRegionAndLatencyGiven() throws Exception {
         assertEquals(200, send("POST", "/add",
                 "{\"n\": 2, \"hostnames\": [\"Eu1\"], \"region\": \"eu\", \"latencyMs\": 40}").statusCode());
-        ReplicaSpec eu1 = runtime.startedSpecs().get(3);
-        ReplicaSpec generated = runtime.startedSpecs().get(4);
+        // The two start in parallel: in either order.
+        List<ReplicaSpec> added = runtime.startedSpecs().subList(3, 5);
+        ReplicaSpec eu1 = added.stream().filter(spec -> spec.name().equals("Eu1")).findFirst().orElseThrow();
+        ReplicaSpec generated = added.stream().filter(spec -> spec != eu1).findFirst().orElseThrow();
         assertEquals(new ReplicaSpec("Eu1", 4, "eu", Map.of("SERVER_LATENCY_MS", "40")), eu1);
         assertEquals("eu", generated.region());
         assertEquals(Map.of("SERVER_LATENCY_MS", "40"), generated.env());
