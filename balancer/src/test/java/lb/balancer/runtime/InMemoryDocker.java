@@ -26,6 +26,9 @@ import lb.balancer.replica.ReplicaSpec;
  * <p>Each balancer process gets its own {@link #connect() connection}. {@link Connection#dieAfter} lets that process
  * make a number of changes and then kills it: the change it attempts next does not happen, nor does any later call
  * of that process; its event streams end. That is a balancer killed between any two of its Docker calls (issue 12.1).
+ * {@link Connection#pauseAfter} instead holds every change the process attempts after its n-th, as calls in flight
+ * when a SIGTERM arrives, while the graceful stop's own calls go through once {@link Connection#openGate} is called;
+ * the held calls then either never reach Docker ({@link Connection#die}) or do, late ({@link Connection#resume}).
  * The spare claim (an HTTP call to the spare, which writes its claim file) counts as a change too.
  */
 final class InMemoryDocker {
@@ -145,6 +148,61 @@ final class InMemoryDocker {
         private volatile boolean dead;
         /** Changes this process may still make before it is killed. Guarded by the enclosing instance. */
         private int changesLeft = Integer.MAX_VALUE;
+        /** Changes made before calls are held; -1 for never. Guarded by the enclosing instance. */
+        private int pauseAfter = -1;
+        private int made;
+        private int held;
+        private boolean gateOpen;
+        private boolean resumed;
+
+        /** After {@code n} more changes, every mutating call blocks until {@link #resume} or {@link #die}. */
+        void pauseAfter(int n) {
+            synchronized (InMemoryDocker.this) {
+                pauseAfter = made + n;
+            }
+        }
+
+        /** Whether a call is held now. */
+        boolean holding() {
+            synchronized (InMemoryDocker.this) {
+                return held > 0;
+            }
+        }
+
+        /** Calls made from now on go through (the graceful stop's); the held ones stay held. */
+        void openGate() {
+            synchronized (InMemoryDocker.this) {
+                gateOpen = true;
+            }
+        }
+
+        /** The held calls go on (they reach Docker late, after the graceful stop). */
+        void resume() {
+            synchronized (InMemoryDocker.this) {
+                resumed = true;
+                InMemoryDocker.this.notifyAll();
+            }
+        }
+
+        /** Outside any lock, before a mutating call: holds it while this process is paused. */
+        private void gate() {
+            synchronized (InMemoryDocker.this) {
+                if (pauseAfter < 0 || made < pauseAfter || gateOpen) {
+                    return;
+                }
+                held++;
+                try {
+                    while (!resumed && !dead) {
+                        InMemoryDocker.this.wait();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    held--;
+                }
+                alive();
+            }
+        }
 
         /** This process makes {@code n} more changes, then is killed at its next one. */
         void dieAfter(int n) {
@@ -153,10 +211,11 @@ final class InMemoryDocker {
             }
         }
 
-        /** Kills this process now (if it is not dead already). */
+        /** Kills this process now (if it is not dead already); held calls never reach Docker. */
         void die() {
             synchronized (InMemoryDocker.this) {
                 dead = true;
+                InMemoryDocker.this.notifyAll();
             }
             streams.clear();
         }
@@ -187,6 +246,7 @@ final class InMemoryDocker {
                 throw new IllegalStateException("the balancer process was killed before: " + what);
             }
             changesLeft--;
+            made++;
             changes.add(what);
         }
 
@@ -242,6 +302,7 @@ final class InMemoryDocker {
 
         private String createAndStart(String name, Map<String, String> labels, ReplicaSpec spec) {
             Box box;
+            gate();
             synchronized (InMemoryDocker.this) {
                 alive();
                 requireFree(name, null);
@@ -250,7 +311,11 @@ final class InMemoryDocker {
                 containers.put(box.id, box);
             }
             emit("create", box);
+            gate();
             synchronized (InMemoryDocker.this) {
+                if (!containers.containsKey(box.id)) {
+                    throw new NotFoundException("No such container: " + box.id);
+                }
                 change("start " + name);
                 box.running = true;
             }
@@ -259,6 +324,7 @@ final class InMemoryDocker {
 
         @Override
         public void claim(String containerId, String address, ReplicaSpec spec, Duration timeout) throws IOException {
+            gate();
             synchronized (InMemoryDocker.this) {
                 alive();
                 Box box = containers.get(containerId);
@@ -346,6 +412,7 @@ final class InMemoryDocker {
 
         @Override
         public void rename(String containerId, String newName) {
+            gate();
             synchronized (InMemoryDocker.this) {
                 alive();
                 Box box = find(containerId);
@@ -358,6 +425,7 @@ final class InMemoryDocker {
         @Override
         public void stop(String containerId, int graceSeconds) {
             Box box;
+            gate();
             synchronized (InMemoryDocker.this) {
                 alive();
                 box = containers.get(containerId);
@@ -375,6 +443,7 @@ final class InMemoryDocker {
         public void remove(String containerId) {
             Box box;
             boolean wasRunning;
+            gate();
             synchronized (InMemoryDocker.this) {
                 alive();
                 box = containers.get(containerId);

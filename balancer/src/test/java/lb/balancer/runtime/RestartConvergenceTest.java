@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import lb.balancer.membership.Member;
@@ -19,6 +21,7 @@ import lb.balancer.routing.ConsistentHashStrategy;
 import lb.hashring.RingConfig;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -130,6 +133,72 @@ class RestartConvergenceTest {
     @ValueSource(ints = {0, 1})
     void aBalancerKilledAtAnyStepOfAReplacementStartsTheReplicaAgainWithItsId(int spares) throws Exception {
         killAtEveryStep(REPLACE_SERVER2, spares);
+    }
+
+    @ParameterizedTest(name = "{0}, spares={1}, held calls reach Docker late: {2}")
+    @CsvSource({"add,0,false", "add,0,true", "add,1,false", "add,1,true", "remove,0,false", "remove,0,true",
+            "remove,1,false", "remove,1,true", "replace,0,false", "replace,0,true", "replace,1,false",
+            "replace,1,true"})
+    void aBalancerStoppedGracefullyAtAnyStepConvergesWithoutLossOrLeak(String operation, int spares, boolean late)
+            throws Exception {
+        stopGracefullyAtEveryStep(switch (operation) {
+            case "add" -> ADD_S4;
+            case "remove" -> REMOVE_SERVER3;
+            default -> REPLACE_SERVER2;
+        }, spares, late);
+    }
+
+    /**
+     * As {@link #killAtEveryStep}, but a SIGTERM ({@code docker restart}, {@code docker-compose down}): the calls in
+     * flight at that instant are held while the graceful stop runs (it records the pool and removes its containers),
+     * then they never reach Docker or, with {@code late}, reach it after the stop; a new balancer starts from the
+     * record.
+     */
+    private void stopGracefullyAtEveryStep(Operation operation, int spares, boolean late) throws Exception {
+        List<String> tally = new ArrayList<>();
+        for (int k = 0; ; k++) {
+            InMemoryDocker docker = new InMemoryDocker();
+            Path record = records.resolve(k + "-" + late + ".record");
+            try {
+                Balancer first = Balancer.start(docker, spares, record);
+                await(() -> settled(first, docker, THREE), "first balancer settled", docker);
+                int changesBefore = docker.changes().size();
+                first.connection.pauseAfter(k);
+
+                CompletableFuture<Boolean> answer = CompletableFuture.supplyAsync(() -> operation.run(first, docker));
+                await(() -> first.connection.holding()
+                        || answer.isDone() && settled(first, docker, operation.after()), "held or done", docker);
+                boolean held = first.connection.holding();
+                List<String> stepsMade = List.copyOf(docker.changes().subList(changesBefore, docker.changes().size()));
+                first.connection.openGate();
+                first.pool.close(); // SIGTERM: the pool recorded, its containers removed
+                if (late) {
+                    first.connection.resume();
+                    await(() -> !first.connection.holding(), "held calls resumed", docker);
+                    Thread.sleep(100);
+                }
+                first.connection.die();
+                boolean answered = answer.get(SETTLE.toSeconds(), TimeUnit.SECONDS);
+
+                Balancer second = Balancer.start(docker, spares, record);
+                List<List<String>> allowed = answered ? List.of(operation.after())
+                        : List.of(operation.before(), operation.after());
+                await(() -> allowed.stream().anyMatch(pool -> settled(second, docker, pool)),
+                        "after a graceful stop with calls held after change " + k + " (made: " + stepsMade
+                                + "), the new balancer and Docker agree on one of " + allowed, docker);
+                tally.add("stopped after " + stepsMade + ": " + second.pool.names());
+                second.pool.close();
+                if (!held) {
+                    assertTrue(k >= 2, "the operation made " + k + " changes: " + stepsMade);
+                    System.out.println("[restart-convergence] graceful, " + operation.after() + " spares=" + spares
+                            + " late=" + late + ": " + (k + 1) + " stop points, all converged:\n  "
+                            + String.join("\n  ", tally));
+                    return;
+                }
+            } finally {
+                docker.close();
+            }
+        }
     }
 
     private void killAtEveryStep(Operation operation, int spares) throws Exception {
