@@ -81,6 +81,25 @@ final class InMemoryDocker {
     });
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private int nextId = 1;
+    /** The replica image is gone ({@code docker rmi}): creates fail with 404. Guarded by this. */
+    private boolean imageMissing;
+
+    /** {@code docker rmi} of the replica image: every create fails with a 404 until {@link #restoreImage}. */
+    synchronized void removeImage() {
+        imageMissing = true;
+    }
+
+    /** {@code docker tag} / {@code load} of the image named {@code image}: creates work again, an image event goes out. */
+    void restoreImage(String image) {
+        synchronized (this) {
+            imageMissing = false;
+        }
+        PoolContainers.Event event = new PoolContainers.Event("tag", "sha256:" + "ab".repeat(32),
+                Map.of("name", image));
+        for (Connection connection : connections) {
+            eventThread.execute(() -> connection.deliverImage(event));
+        }
+    }
 
     /** A new balancer process's connection. */
     Connection connect() {
@@ -145,6 +164,7 @@ final class InMemoryDocker {
     final class Connection implements PoolContainers {
 
         private final List<Consumer<Event>> streams = new CopyOnWriteArrayList<>();
+        private final List<Consumer<Event>> imageStreams = new CopyOnWriteArrayList<>();
         private volatile boolean dead;
         /** Changes this process may still make before it is killed. Guarded by the enclosing instance. */
         private int changesLeft = Integer.MAX_VALUE;
@@ -222,6 +242,12 @@ final class InMemoryDocker {
 
         boolean dead() {
             return dead;
+        }
+
+        private void deliverImage(Event event) {
+            if (!dead) {
+                imageStreams.forEach(stream -> stream.accept(event));
+            }
         }
 
         private void deliver(Event event) {
@@ -305,6 +331,9 @@ final class InMemoryDocker {
             gate();
             synchronized (InMemoryDocker.this) {
                 alive();
+                if (imageMissing) {
+                    throw new NotFoundException("No such image: lb-server:latest");
+                }
                 requireFree(name, null);
                 change("create " + name);
                 box = new Box(newId(), name, labels, spec, "10.77.0." + nextId);
@@ -489,7 +518,11 @@ final class InMemoryDocker {
 
         @Override
         public Closeable streamImageEvents(long sinceEpochSeconds, Consumer<Event> onEvent, Runnable onEnd) {
-            return () -> {};
+            synchronized (InMemoryDocker.this) {
+                alive();
+            }
+            imageStreams.add(onEvent);
+            return () -> imageStreams.remove(onEvent);
         }
 
         @Override
