@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import lb.balancer.membership.PoolException;
 import lb.balancer.membership.ReplicaPool;
 import lb.balancer.routing.ConsistentHashStrategy;
@@ -37,10 +36,7 @@ class ForeignNamesTest {
         docker = new InMemoryDocker();
         docker.addForeign("S9");
         docker.addForeign("Server4");
-        runtime = new DockerRuntime(docker.connect(), "lb-server", 1, new ReadinessProbe(Duration.ofSeconds(2)) {
-            @Override
-            public void awaitReady(String baseUri, BooleanSupplier stillAlive, Duration limit) {}
-        }, new PoolRecord(records.resolve("pool.record")));
+        runtime = InMemoryDocker.runtime(docker.connect(), 1, records.resolve("pool.record"));
         pool = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56, Duration.ofMillis(50),
                 Duration.ofSeconds(1), Duration.ofSeconds(2), ReplicaPool.DEFAULT_MAX_EJECTION_PERCENT);
         pool.bootstrap(3);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import lb.balancer.membership.Member;
 import lb.balancer.membership.PoolEvent;
 import lb.balancer.membership.ReplicaPool;
@@ -40,10 +39,7 @@ class ImageBackTest {
     @BeforeEach
     void startThreeWithASpare() throws Exception {
         docker = new InMemoryDocker();
-        runtime = new DockerRuntime(docker.connect(), "lb-server", 1, new ReadinessProbe(Duration.ofSeconds(2)) {
-            @Override
-            public void awaitReady(String baseUri, BooleanSupplier stillAlive, Duration limit) {}
-        }, new PoolRecord(records.resolve("pool.record")));
+        runtime = InMemoryDocker.runtime(docker.connect(), 1, records.resolve("pool.record"));
         pool = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56, BACKOFF,
                 BACKOFF.multipliedBy(2), Duration.ofSeconds(2), ReplicaPool.DEFAULT_MAX_EJECTION_PERCENT);
         pool.bootstrap(3);

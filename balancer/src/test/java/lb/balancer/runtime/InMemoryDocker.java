@@ -72,6 +72,22 @@ final class InMemoryDocker {
         }
     }
 
+    /** The in-memory containers serve no HTTP: a container is ready as soon as it runs. */
+    static final ReadinessProbe READY_WHILE_RUNNING = new ReadinessProbe(Duration.ofSeconds(2)) {
+        @Override
+        public void awaitReady(String baseUri, java.util.function.BooleanSupplier stillAlive, Duration limit)
+                throws ReplicaStartException {
+            if (!stillAlive.getAsBoolean()) {
+                throw new ReplicaStartException("exited before answering /heartbeat");
+            }
+        }
+    };
+
+    /** The real Docker runtime of a balancer process on {@code connection}, with {@code spares} warm spares. */
+    static DockerRuntime runtime(Connection connection, int spares, java.nio.file.Path record) {
+        return new DockerRuntime(connection, "lb-server", spares, READY_WHILE_RUNNING, new PoolRecord(record));
+    }
+
     private final Map<String, Box> containers = new LinkedHashMap<>();
     private final List<String> changes = new ArrayList<>();
     private final ExecutorService eventThread = Executors.newSingleThreadExecutor(r -> {

@@ -41,78 +41,45 @@ class RestartConvergenceTest {
     private static final List<String> THREE = List.of("Server1", "Server2", "Server3");
     private static final Duration SETTLE = Duration.ofSeconds(10);
 
-    /** The operation the balancer is killed in, and the pools it may leave. */
-    private interface Operation {
-        /** Starts the operation on a settled pool of three; true if it answered that it was done. */
-        boolean run(Balancer balancer, InMemoryDocker docker);
+    /**
+     * The operation the balancer is stopped in, and the pool before and after it. {@code run} starts it on a settled
+     * pool of three and says whether it answered that it was done.
+     */
+    private record Operation(Step run, List<String> before, List<String> after) {}
 
-        List<String> before();
-
-        List<String> after();
+    private interface Step {
+        boolean run(Balancer balancer, InMemoryDocker docker) throws PoolException;
     }
 
-    private static final Operation ADD_S4 = new Operation() {
-        @Override
-        public boolean run(Balancer balancer, InMemoryDocker docker) {
+    /** An admin call: done if it answered, not if it failed (the balancer stopped under it). */
+    private static Step admin(Step call) {
+        return (balancer, docker) -> {
             try {
-                balancer.pool.add(1, List.of("S4"));
-                return true;
-            } catch (PoolException killedMidway) {
+                return call.run(balancer, docker);
+            } catch (PoolException stoppedMidway) {
                 return false;
             }
-        }
+        };
+    }
 
-        @Override
-        public List<String> before() {
-            return THREE;
-        }
+    private static final Operation ADD_S4 = new Operation(admin((balancer, docker) -> {
+        balancer.pool.add(1, List.of("S4"));
+        return true;
+    }), THREE, List.of("Server1", "Server2", "Server3", "S4"));
 
-        @Override
-        public List<String> after() {
-            return List.of("Server1", "Server2", "Server3", "S4");
-        }
-    };
+    private static final Operation REMOVE_SERVER3 = new Operation(admin((balancer, docker) -> {
+        balancer.pool.remove(1, List.of("Server3"));
+        return true;
+    }), THREE, List.of("Server1", "Server2"));
 
-    private static final Operation REMOVE_SERVER3 = new Operation() {
-        @Override
-        public boolean run(Balancer balancer, InMemoryDocker docker) {
-            try {
-                balancer.pool.remove(1, List.of("Server3"));
-                return true;
-            } catch (PoolException killedMidway) {
-                return false;
-            }
-        }
-
-        @Override
-        public List<String> before() {
-            return THREE;
-        }
-
-        @Override
-        public List<String> after() {
-            return List.of("Server1", "Server2");
-        }
-    };
-
-    /** {@code docker kill Server2}: the pool replaces it (same name, same id), with no answer to wait for. */
-    private static final Operation REPLACE_SERVER2 = new Operation() {
-        @Override
-        public boolean run(Balancer balancer, InMemoryDocker docker) {
-            docker.kill("Server2");
-            return false;
-        }
-
-        @Override
-        public List<String> before() {
-            return THREE; // a replacement never changes the pool: Server2 must come back, whenever the balancer stops
-        }
-
-        @Override
-        public List<String> after() {
-            return THREE;
-        }
-    };
+    /**
+     * {@code docker kill Server2}: the pool replaces it (same name, same id), with no answer to wait for. A
+     * replacement never changes the pool: Server2 must come back, whenever the balancer stops.
+     */
+    private static final Operation REPLACE_SERVER2 = new Operation((balancer, docker) -> {
+        docker.kill("Server2");
+        return false;
+    }, THREE, THREE);
 
     @TempDir
     Path records;
@@ -165,7 +132,13 @@ class RestartConvergenceTest {
                 int changesBefore = docker.changes().size();
                 first.connection.pauseAfter(k);
 
-                CompletableFuture<Boolean> answer = CompletableFuture.supplyAsync(() -> operation.run(first, docker));
+                CompletableFuture<Boolean> answer = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return operation.run().run(first, docker);
+                    } catch (PoolException e) {
+                        return false; // admin steps catch their own
+                    }
+                });
                 await(() -> first.connection.holding()
                         || answer.isDone() && settled(first, docker, operation.after()), "held or done", docker);
                 boolean held = first.connection.holding();
@@ -211,7 +184,7 @@ class RestartConvergenceTest {
                 int changesBefore = docker.changes().size();
                 first.connection.dieAfter(k);
 
-                boolean answered = operation.run(first, docker);
+                boolean answered = operation.run().run(first, docker);
                 // Whatever the operation set going in the background (a spare to replenish, remains to remove) is
                 // part of it: a kill may land there too.
                 boolean completed = awaitOrDeath(first, () -> settled(first, docker, operation.after()));
@@ -247,8 +220,7 @@ class RestartConvergenceTest {
 
         static Balancer start(InMemoryDocker docker, int spares, Path record) throws PoolException {
             InMemoryDocker.Connection connection = docker.connect();
-            DockerRuntime runtime = new DockerRuntime(connection, "lb-server", spares, READY_WHILE_RUNNING,
-                    new PoolRecord(record));
+            DockerRuntime runtime = InMemoryDocker.runtime(connection, spares, record);
             ReplicaPool pool = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56,
                     Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2),
                     ReplicaPool.DEFAULT_MAX_EJECTION_PERCENT);
@@ -256,17 +228,6 @@ class RestartConvergenceTest {
             return new Balancer(connection, pool, runtime, spares);
         }
     }
-
-    /** The in-memory containers serve no HTTP: a container is ready as soon as it runs. */
-    private static final ReadinessProbe READY_WHILE_RUNNING = new ReadinessProbe(Duration.ofSeconds(2)) {
-        @Override
-        public void awaitReady(String baseUri, BooleanSupplier stillAlive, Duration limit)
-                throws ReplicaStartException {
-            if (!stillAlive.getAsBoolean()) {
-                throw new ReplicaStartException("exited before answering /heartbeat");
-            }
-        }
-    };
 
     /**
      * Whether balancer and Docker agree on {@code names}: the pool lists them in order, each up, with its id (1, 2, 3
