@@ -101,8 +101,15 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
                     probing.remove(replica);
                     boolean healthy = error == null && response.statusCode() == 200;
                     scheduler.execute(() -> record(replica, healthy, error == null
-                            ? "status " + response.statusCode() : error.getClass().getSimpleName()));
+                            ? "status " + response.statusCode() : why(error)));
                 });
+    }
+
+    /** What failed, without the future's wrapper: {@code HttpTimeoutException}, {@code ConnectException}, ... */
+    private static String why(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return cause.getClass().getSimpleName();
     }
 
     private void record(Replica replica, boolean healthy, String detail) {
