@@ -105,8 +105,9 @@ class FrontDoorAttackTest {
                 if (mode.get() == 4) throw new IllegalStateException("listener on timeout");
             }
         };
-        // Short enough that mode 4's /slow (2 s) times out, so finished() runs from the sweep.
-        start(picker, listener, Limits.DEFAULTS, Duration.ofMillis(500));
+        // Mode 4's /slow (10 s) times out after 2 s, so finished() runs from the sweep; /home answers well within it.
+        b.slowDelay = Duration.ofSeconds(10);
+        start(picker, listener, Limits.DEFAULTS, Duration.ofSeconds(2));
         for (int m = 1; m <= 4; m++) {
             mode.set(m);
             try (RawClient c = new RawClient(door.port())) {
