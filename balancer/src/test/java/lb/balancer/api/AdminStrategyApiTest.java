@@ -166,6 +166,21 @@ class AdminStrategyApiTest {
     }
 
     @Test
+    void statusShowsABlockedReplacementItsCauseAndTheRecentEvents() throws Exception {
+        runtime.failStartsOf("Server2");
+        runtime.failWith(lb.balancer.runtime.ReplicaStartException.Kind.IMAGE_MISSING);
+        runtime.die(pool.replicas().get(1), new lb.balancer.runtime.Death(137, true, List.of("killed")));
+        lb.balancer.testing.Await.until(() -> pool.blockedBy("Server2") != null, "the replacement blocked");
+
+        String status = send("GET", "/status", null).body();
+
+        assertTrue(status.contains("\"name\": \"Server2\", \"id\": 2, \"health\": \"down\""), status);
+        assertTrue(status.contains("\"blocked\": \"image missing, next try in"), status);
+        assertTrue(status.contains("\"transition\": \"dead\""), "the death among the events: " + status);
+        assertTrue(status.contains("\"transition\": \"backoff\""), "the wait among the events: " + status);
+    }
+
+    @Test
     void badProfileIs400AndStartsNothing() throws Exception {
         assertAnswer(send("POST", "/add", "{\"n\": 1, \"latencyMs\": \"slow\"}"), 400,
                 "{\"message\": \"<Error> 'latencyMs' must be a JSON integer from 0 to 60000, got \\\"slow\\\"\", "
