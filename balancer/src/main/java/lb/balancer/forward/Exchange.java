@@ -95,7 +95,7 @@ final class Exchange {
             pool = loop.pool(r);
             tries++;
             listenerOpen = true;
-            cfg.listener().started(r);
+            cfg.listener().started(r, tries);
             startAttempt();
         } else if (pick instanceof Pick.UnknownTarget(String reason)) {
             respond(400, "<Error> " + reason);
@@ -201,6 +201,7 @@ final class Exchange {
 
     private void startResponse() {
         RequestHead req = client.req;
+        if (!admin) cfg.listener().responded(replica, resp.status);
         if (resp.bodyless(req.isHead)) framing = NONE;
         else if (resp.chunked) framing = CHUNKED;
         else if (resp.contentLength >= 0) framing = LENGTH;
@@ -316,18 +317,19 @@ final class Exchange {
 
     private void brokenBeforeResponse() {
         boolean stale = up != null && up.reused;
+        Outcome outcome = connecting ? Outcome.CONNECT_FAILED : Outcome.RESET; // refused, or broken once connected
         closeUpstream();
         if (stale && !freshRetried) {
             freshRetried = true;
             send(null);
             return;
         }
-        attemptFailed(Outcome.CONNECT_FAILED);
+        attemptFailed(outcome);
     }
 
     private void badResponse() {
         closeUpstream();
-        finish(Outcome.CONNECT_FAILED);
+        finish(Outcome.BAD_RESPONSE);
         respond(502, ErrorReplies.BAD_GATEWAY);
     }
 
