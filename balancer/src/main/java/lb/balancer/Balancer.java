@@ -17,6 +17,7 @@ import lb.balancer.health.HeartbeatListener;
 import lb.balancer.health.HeartbeatLog;
 import lb.balancer.membership.PoolException;
 import lb.balancer.metrics.ForwardMetrics;
+import lb.balancer.metrics.FrontDoorMetrics;
 import lb.balancer.metrics.Metrics;
 import lb.balancer.metrics.PoolHistory;
 import lb.balancer.metrics.PoolMetrics;
@@ -106,6 +107,7 @@ public final class Balancer implements AutoCloseable {
                     .build()
                     .start();
             pool.onLeave(frontDoor::replicaLeft);
+            FrontDoorMetrics.register(metrics, frontDoor.counters());
             log.info("balancer listening on port {} ({} runtime, strategy {}, hash {}, replicas {})", frontDoor.port(),
                     config.runtime().name().toLowerCase(java.util.Locale.ROOT), strategy.name(), ring.preset().name(),
                     pool.names());

@@ -4,8 +4,8 @@ package lb.balancer.replica;
  * What the forwarding path tells the rest of the balancer about each attempt, so strategies can learn latencies and
  * in-flight counts, health can react to failures without extra probes, and metrics can count what happened.
  *
- * <p>Per attempt the data path calls {@link #started(Replica, int)}, then {@link #responded} when the replica's
- * answer head arrived (at most once), then exactly one {@link #finished}.
+ * <p>Per attempt the data path calls {@link #started(Replica, int)}, then, when the replica's answer head had
+ * arrived, {@link #responded} (at most once), then exactly one {@link #finished}.
  *
  * <p>Called on data-path threads: implementations must be fast and non-blocking.
  */
@@ -23,7 +23,7 @@ public interface ForwardListener {
         started(replica);
     }
 
-    /** {@code replica} answered with {@code status} (its final status line; the body is still to come). */
+    /** {@code replica} answered with {@code status} (its final status line), told just before {@link #finished}. */
     default void responded(Replica replica, int status) {}
 
     /** The attempt ended after {@code nanos}; {@code outcome} says how. Always called once per {@link #started}. */
