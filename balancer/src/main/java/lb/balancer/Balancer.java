@@ -34,6 +34,9 @@ import lb.balancer.runtime.ProcessRuntime;
 import lb.balancer.runtime.ReadinessProbe;
 import lb.balancer.runtime.ReplicaRuntime;
 import lb.balancer.runtime.StaticRuntime;
+import lb.balancer.trace.PoolExplainer;
+import lb.balancer.trace.TraceLog;
+import lb.balancer.trace.Tracer;
 import lb.hashring.RequestKeys;
 import lb.hashring.RingConfig;
 import org.slf4j.Logger;
@@ -87,12 +90,13 @@ public final class Balancer implements AutoCloseable {
             if (e.transition() == Transition.REMOVED) heartbeats.forget(e.replica());
         });
         ForwardMetrics traffic = new ForwardMetrics(metrics, pool::strategy);
+        TraceLog traces = new TraceLog();
         HealthMonitor health = new HealthMonitor(pool, config.health(), HeartbeatListener.all(heartbeats, poolMetrics));
         try {
             // A cold pool may boot slower than an /add answers: the fresh start gets the readiness deadline.
             pool.bootstrap(config.replicas(), config.readyTimeout());
             health.start();
-            AdminApi admin = new AdminApi(pool, capacity, strategies, new StatusSources(traffic, heartbeats, history),
+            AdminApi admin = new AdminApi(pool, capacity, strategies, new StatusSources(traffic, heartbeats, history, traces),
                     List.of(new AdminPage("/metrics", Metrics.CONTENT_TYPE, metrics::scrape)));
             int adminPort = admin.start(LOOPBACK, 0);
             FrontDoor frontDoor = FrontDoor.builder()
@@ -100,6 +104,7 @@ public final class Balancer implements AutoCloseable {
                     .eventLoops(config.eventLoops())
                     .pickers(pool.pickers())
                     .listener(ForwardListener.all(health, stats, traffic))
+                    .tracer(Tracer.of(new PoolExplainer(pool, stats), traces))
                     .keyHasher(RequestKeys::toNumber)
                     .admin(AdminApi.PATHS, new InetSocketAddress(LOOPBACK, adminPort))
                     .connectTimeout(config.connectTimeout())

@@ -32,6 +32,7 @@ final class StatusView {
         message.put("replicas", pool.members().stream().map(m -> row(pool, m, stats, sources)).toList());
         message.put("spares", pool.readySpares());
         message.put("events", pool.journal().recent(RECENT_EVENTS).stream().map(StatusView::event).toList());
+        message.put("traces", sources.traces().recent().stream().map(TraceView::of).toList());
         return message;
     }
 

@@ -83,7 +83,7 @@ class MetricsTest {
         health.start();
         traffic = new ForwardMetrics(metrics, pool::strategy);
         admin = new AdminApi(pool, 56, StrategyContext.of(ring, stats),
-                new StatusSources(traffic, heartbeats, history),
+                new StatusSources(traffic, heartbeats, history, new lb.balancer.trace.TraceLog()),
                 List.of(new AdminPage("/metrics", Metrics.CONTENT_TYPE, metrics::scrape)));
         int adminPort = admin.start("127.0.0.1", 0);
         door = FrontDoor.builder()
