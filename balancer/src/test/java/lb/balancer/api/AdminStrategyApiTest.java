@@ -174,7 +174,9 @@ class AdminStrategyApiTest {
         runtime.failStartsOf("Server2");
         runtime.failWith(lb.balancer.runtime.ReplicaStartException.Kind.IMAGE_MISSING);
         runtime.die(pool.replicas().get(1), new lb.balancer.runtime.Death(137, true, List.of("killed")));
-        lb.balancer.testing.Await.until(() -> pool.blockedBy("Server2") != null, "the replacement blocked");
+        lb.balancer.testing.Await.until(() -> pool.blockedBy("Server2") != null && pool.journal().last("Server2")
+                .map(e -> e.transition() == lb.balancer.membership.Transition.BACKOFF).orElse(false),
+                "the replacement blocked and journaled");
 
         String status = send("GET", "/status", null).body();
 

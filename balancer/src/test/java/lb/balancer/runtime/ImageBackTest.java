@@ -60,7 +60,9 @@ class ImageBackTest {
         Await.until(() -> runtime.readySpares() == 0, "the dead spare dropped");
 
         docker.kill("Server2");
-        Await.until(() -> pool.blockedBy("Server2") != null, "the replacement blocked");
+        // blockedBy reads the healer's state directly; the journal entry follows on the membership thread.
+        Await.until(() -> pool.blockedBy("Server2") != null && pool.journal().last("Server2")
+                .map(e -> e.transition() == Transition.BACKOFF).orElse(false), "the replacement blocked");
 
         String blocked = pool.blockedBy("Server2");
         assertTrue(blocked.startsWith("image missing"), blocked);
