@@ -38,4 +38,21 @@ class BalancerConfigParserTest {
             assertTrue(refused.getMessage().contains("0 to 8"), refused.getMessage());
         }
     }
+
+    @Test
+    void swarmRuntimeDefaultsToTheOverlayNetworkAndKeepsAnExplicitOne() {
+        BalancerConfig swarm = BalancerConfigParser.parse(Map.of("LB_RUNTIME", "swarm"));
+        assertEquals(BalancerConfig.RuntimeKind.SWARM, swarm.runtime());
+        assertEquals("lb-overlay", swarm.docker().network());
+        assertEquals("net2", BalancerConfigParser.parse(Map.of("LB_RUNTIME", "swarm", "LB_NETWORK", "net2")).docker()
+                .network());
+        assertEquals("net1", BalancerConfigParser.parse(Map.of()).docker().network(), "docker keeps its bridge");
+    }
+
+    @Test
+    void anUnknownRuntimeIsRefusedListingSwarmAmongTheValidOnes() {
+        InvalidSettingException refused = assertThrows(InvalidSettingException.class,
+                () -> BalancerConfigParser.parse(Map.of("LB_RUNTIME", "kubernetes")));
+        assertTrue(refused.getMessage().contains("swarm"), refused.getMessage());
+    }
 }
