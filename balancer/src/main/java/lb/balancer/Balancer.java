@@ -81,6 +81,7 @@ public final class Balancer implements AutoCloseable {
                     .admin(AdminApi.PATHS, new InetSocketAddress(LOOPBACK, adminPort))
                     .connectTimeout(config.connectTimeout())
                     .responseTimeout(config.responseTimeout())
+                    .limits(config.limits())
                     .build()
                     .start();
             pool.onLeave(frontDoor::replicaLeft);
