@@ -70,7 +70,7 @@ public final class Balancer implements AutoCloseable {
             // A cold pool may boot slower than an /add answers: the fresh start gets the readiness deadline.
             pool.bootstrap(config.replicas(), config.readyTimeout());
             health.start();
-            AdminApi admin = new AdminApi(pool, capacity, strategies);
+            AdminApi admin = new AdminApi(pool, capacity, strategies, config.adminToken());
             int adminPort = admin.start(LOOPBACK, 0);
             FrontDoor frontDoor = FrontDoor.builder()
                     .bind("0.0.0.0", config.port())

@@ -2,6 +2,7 @@ package lb.balancer.api;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,9 @@ public final class AdminApi implements AutoCloseable {
     /** The paths the front door hands to this API instead of forwarding to replicas. */
     public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm", "/status", "/strategy");
 
+    /** Largest admin request body; a change request is a few hundred bytes. */
+    static final int MAX_BODY = 64 * 1024;
+    static final String BODY_TOO_LARGE = "Request body too large: the admin API takes at most " + MAX_BODY + " bytes";
     static final String TOO_MANY_TO_ADD = "Length of hostname list is more than newly added instances";
     static final String TOO_MANY_TO_REMOVE = "Length of hostname list is more than removable instances";
 
@@ -38,8 +42,18 @@ public final class AdminApi implements AutoCloseable {
     private final StrategyContext strategies;
     private final Javalin app;
 
-    /** @param strategies the ring settings, stats and randomness that {@code PUT /strategy} builds strategies with */
+    /** An API without a token: every endpoint open (tests, and a balancer started without {@code LB_ADMIN_TOKEN}). */
     public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies) {
+        this(pool, maxReplicas, strategies, null);
+    }
+
+    /**
+     * @param strategies the ring settings, stats and randomness that {@code PUT /strategy} builds strategies with
+     * @param token      {@code LB_ADMIN_TOKEN}: the bearer token that changes need (see {@link AdminAccess}); null for
+     *                   none
+     */
+    public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies, String token) {
+        AdminAccess access = new AdminAccess(token);
         this.pool = pool;
         this.maxReplicas = maxReplicas;
         this.strategies = strategies;
@@ -47,7 +61,9 @@ public final class AdminApi implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.concurrency.useVirtualThreads = true;
             config.http.prefer405over404 = true;
-            config.http.maxRequestSize = 64 * 1024;
+            config.http.maxRequestSize = MAX_BODY;
+            config.routes.before(access::check);
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.routes.get("/rep", this::replicas);
             config.routes.get("/status", this::status);
             config.routes.post("/add", this::add);
@@ -55,6 +71,9 @@ public final class AdminApi implements AutoCloseable {
             config.routes.get("/strategy", this::strategy);
             config.routes.put("/strategy", this::switchStrategy);
             config.routes.exception(ApiError.class, (error, ctx) -> fail(ctx, error.status(), error.getMessage()));
+            // Javalin's own refusals (a body over MAX_BODY is a 413) would be text/plain: answer them in the API's shape.
+            config.routes.exception(HttpResponseException.class, (error, ctx) -> fail(ctx, error.getStatus(),
+                    error.getStatus() == 413 ? BODY_TOO_LARGE : error.getMessage()));
             config.routes.error(404, ctx -> fail(ctx, 404, "'" + ctx.path() + "' is not an admin endpoint"));
             config.routes.error(405, ctx -> fail(ctx, 405, "Method " + ctx.method() + " is not allowed on " + ctx.path()));
         });

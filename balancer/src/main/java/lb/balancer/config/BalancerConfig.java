@@ -25,6 +25,8 @@ import lb.balancer.forward.Limits;
  * @param eventLoops      {@code LB_EVENT_LOOPS}: data-path threads, default one per core
  * @param limits          the data path's deadlines and caps ({@code LB_HEAD_TIMEOUT_MS} and the rest; see
  *                        {@link Limits} for the table of variables and defaults)
+ * @param adminToken      {@code LB_ADMIN_TOKEN}: the bearer token the admin API's changes need; null (unset) leaves
+ *                        them open
  */
 public record BalancerConfig(
         int port,
@@ -41,7 +43,8 @@ public record BalancerConfig(
         HealthSettings health,
         PoolSettings pool,
         int eventLoops,
-        Limits limits) {
+        Limits limits,
+        String adminToken) {
 
     public BalancerConfig {
         backends = List.copyOf(backends);

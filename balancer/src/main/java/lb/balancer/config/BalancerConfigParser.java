@@ -32,6 +32,7 @@ public final class BalancerConfigParser {
     public static final int MAX_SPARES = 8;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern ADMIN_TOKEN = Pattern.compile("[\\x21-\\x7e]{16,512}");
     private static final Pattern DOCKER_REF = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
 
     private final Map<String, String> env;
@@ -80,7 +81,20 @@ public final class BalancerConfigParser {
                         millis("LB_ADMIN_TIMEOUT_MS", 8_000, 100, 600_000),
                         integer("LB_MAX_EJECTION_PERCENT", 50, 1, 100)),
                 integer("LB_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
-                limits());
+                limits(),
+                adminToken());
+    }
+
+    /** Printable ASCII without spaces (what a header carries unchanged), long enough not to be guessed. */
+    private String adminToken() {
+        String value = raw("LB_ADMIN_TOKEN");
+        if (value == null) return null;
+        if (!ADMIN_TOKEN.matcher(value).matches()) {
+            // The value is a secret: the message does not repeat it.
+            throw new InvalidSettingException("LB_ADMIN_TOKEN", "<" + value.length() + " characters, not shown>",
+                    "16 to 512 printable ASCII characters without spaces");
+        }
+        return value;
     }
 
     /** The data path's deadlines and caps; the ranges keep each one meaningful (a 0 ms head deadline is no server). */

@@ -83,4 +83,18 @@ class BalancerConfigParserTest {
             assertTrue(refused.getMessage().contains("an integer from"), refused.getMessage());
         });
     }
+
+    @Test
+    void theAdminTokenIsOffUnlessSetAndABadOneIsRefusedWithoutEchoingIt() {
+        assertEquals(null, BalancerConfigParser.parse(Map.of()).adminToken());
+        assertEquals(null, BalancerConfigParser.parse(Map.of("LB_ADMIN_TOKEN", " ")).adminToken());
+        assertEquals("0123456789abcdef", BalancerConfigParser.parse(Map.of("LB_ADMIN_TOKEN", "0123456789abcdef")).adminToken());
+        for (String bad : new String[] {"short-secret", "has a space inside it", "tab\tinside-0123456789"}) {
+            InvalidSettingException refused = assertThrows(InvalidSettingException.class,
+                    () -> BalancerConfigParser.parse(Map.of("LB_ADMIN_TOKEN", bad)));
+            assertTrue(refused.getMessage().contains("LB_ADMIN_TOKEN"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("16 to 512 printable ASCII"), refused.getMessage());
+            assertTrue(!refused.getMessage().contains(bad), refused.getMessage());
+        }
+    }
 }
