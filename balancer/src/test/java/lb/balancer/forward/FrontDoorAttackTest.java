@@ -37,8 +37,13 @@ class FrontDoorAttackTest {
     }
 
     private FrontDoor start(Picker picker, ForwardListener listener, Limits limits) throws Exception {
+        return start(picker, listener, limits, Duration.ofSeconds(10));
+    }
+
+    private FrontDoor start(Picker picker, ForwardListener listener, Limits limits, Duration responseTimeout)
+            throws Exception {
         door = FrontDoor.builder().bind("127.0.0.1", 0).pickers(() -> picker).listener(listener).keyHasher(k -> 1)
-                .eventLoops(1).limits(limits).responseTimeout(Duration.ofMillis(300)).build().start();
+                .eventLoops(1).limits(limits).responseTimeout(responseTimeout).build().start();
         return door;
     }
 
@@ -100,7 +105,9 @@ class FrontDoorAttackTest {
                 if (mode.get() == 4) throw new IllegalStateException("listener on timeout");
             }
         };
-        start(picker, listener, Limits.DEFAULTS);
+        // Mode 4's /slow (10 s) times out after 2 s, so finished() runs from the sweep; /home answers well within it.
+        b.slowDelay = Duration.ofSeconds(10);
+        start(picker, listener, Limits.DEFAULTS, Duration.ofSeconds(2));
         for (int m = 1; m <= 4; m++) {
             mode.set(m);
             try (RawClient c = new RawClient(door.port())) {
