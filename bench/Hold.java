@@ -14,7 +14,7 @@ import java.util.List;
  * <ul>
  *   <li>{@code idle}: each connection sends one GET /home, reads the answer and then stays open, idle (a keep-alive
  *       connection between requests); prints "READY n" once all are open and answered, holds them for the given
- *       seconds, then prints how many the server closed meanwhile.</li>
+ *       seconds, then prints how many the server closed (or answered, which it does only before closing).</li>
  *   <li>{@code bigheads}: each sends a 62-byte head {@code POST /home} with {@code Content-Length: 8388600} and no
  *       body byte (probe 1 of issue 11); prints "READY n", holds, prints how many were closed by the server.</li>
  *   <li>{@code slowloris}: each sends a request head one byte per connection per second, never finishing it;
@@ -73,7 +73,8 @@ public class Hold {
             for (Socket s : sockets) {
                 s.setSoTimeout(1);
                 try {
-                    if (s.getInputStream().read() < 0) closed++;
+                    s.getInputStream().read(); // EOF, or the first byte of the answer the server sent before closing
+                    closed++;
                 } catch (java.net.SocketTimeoutException stillOpen) {
                     // open and silent: what an idle connection should be
                 } catch (IOException reset) {
