@@ -61,10 +61,10 @@ heap_kb() { # used heap after a full GC
 }
 
 # Runs Hold idle against a port, calls $2 (in this shell) once all are open, and echoes "held closed" at the end.
-hold() { # port on_ready_callback
+hold() { # port on_ready_callback [count]
   local fifo="$WORK/hold.$1" line held="" closed=""
   mkfifo "$fifo"
-  "$JAVA" "$BENCH/Hold.java" idle "$1" "$CONNS" "$HOLD" >"$fifo" 2>"$WORK/hold.$1.err" &
+  "$JAVA" "$BENCH/Hold.java" idle "$1" "${3:-$CONNS}" "$HOLD" >"$fifo" 2>"$WORK/hold.$1.err" &
   local pid=$!; PIDS+=($pid)
   while read -r line; do
     case $line in
@@ -92,12 +92,13 @@ hold "$DOOR_PORT" lb_ready >"$WORK/lb.result"
 read -r LB_HELD LB_CLOSED <"$WORK/lb.result"
 kill "$LB"; wait "$LB" 2>/dev/null || true
 
-echo "haproxy: $CONNS idle connections for ${HOLD}s"
-# The open-file limit cannot be raised here, and HAProxy sizes its sockets as 2 x maxconn: it is told the limit.
-sed -e "s/@THREADS@/2/; s/@PORT@/$HAPROXY_PORT/; s/maxconn 4000/maxconn $((CONNS + 100))\n  ulimit-n $(ulimit -n)/" \
+echo "haproxy: idle connections for ${HOLD}s"
+# HAProxy sizes its sockets as 2 x maxconn + a few and refuses to start past the fd limit: it holds what fits.
+HA_CONNS=$(( CONNS < ($(ulimit -n) - 100) / 2 - 50 ? CONNS : ($(ulimit -n) - 100) / 2 - 50 ))
+sed -e "s/@THREADS@/2/; s/@PORT@/$HAPROXY_PORT/; s/maxconn 4000/maxconn $((HA_CONNS + 50))\n  ulimit-n $(ulimit -n)/" \
     -e "s/@B1@/127.0.0.1:$B1/; s/@B2@/127.0.0.1:$B1/; s/@B3@/127.0.0.1:$B1/" \
     "$BENCH/haproxy.cfg.template" >"$WORK/haproxy.cfg"
-HA_HELD=-; HA_CLOSED=-; HA_RSS0=0; HA_RSS1=0
+HA_HELD=-; HA_CLOSED=-; HA_RSS0=0; HA_RSS1=0 # stay so if HAProxy cannot run
 haproxy_run() {
   haproxy -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &
   HA=$!; PIDS+=($HA)
@@ -105,7 +106,7 @@ haproxy_run() {
   for i in $(seq 1 200); do curl -fs -o /dev/null -H 'X-Request-Id: 123456' "http://127.0.0.1:$HAPROXY_PORT/home"; done
   HA_RSS0=$(rss_kb "$HA")
   ha_ready() { HA_RSS1=$(rss_kb "$HA"); }
-  hold "$HAPROXY_PORT" ha_ready >"$WORK/ha.result"
+  hold "$HAPROXY_PORT" ha_ready "$HA_CONNS" >"$WORK/ha.result"
   read -r HA_HELD HA_CLOSED <"$WORK/ha.result"
 }
 haproxy_run || echo "haproxy run failed; its row stays empty" >&2
@@ -123,7 +124,7 @@ REPORT="$OUT/idle-$STAMP.md"
   echo "| target | connections held | closed by server | heap KB/conn | RSS KB/conn |"
   echo "|---|---:|---:|---:|---:|"
   echo "| balancer | $LB_HELD | $LB_CLOSED | $(per "$LB_HEAP0" "$LB_HEAP1" "$CONNS") | $(per "$LB_RSS0" "$LB_RSS1" "$CONNS") |"
-  echo "| haproxy (2 threads) | $HA_HELD | $HA_CLOSED | - | $(per "$HA_RSS0" "$HA_RSS1" "$CONNS") |"
+  echo "| haproxy (2 threads) | $HA_HELD | $HA_CLOSED | - | $(per "$HA_RSS0" "$HA_RSS1" "$HA_CONNS") |"
   echo
   echo "Balancer heap after GC: ${LB_HEAP0} KB before, ${LB_HEAP1} KB with the connections; RSS ${LB_RSS0} -> ${LB_RSS1} KB."
   echo "HAProxy RSS ${HA_RSS0} -> ${HA_RSS1} KB. Goal: at most 8 KB per idle connection, all $CONNS held."

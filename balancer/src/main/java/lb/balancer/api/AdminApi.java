@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class AdminApi implements AutoCloseable {
 
     /** The paths the front door hands to this API instead of forwarding to replicas. */
-    public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm", "/status", "/strategy");
+    public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm", "/status", "/strategy", "/metrics");
 
     /** Largest admin request body; a change request is a few hundred bytes. */
     static final int MAX_BODY = 64 * 1024;
@@ -40,23 +40,39 @@ public final class AdminApi implements AutoCloseable {
     private final int maxReplicas;
     /** What new strategies are built with (and the stats {@code /status} shows). */
     private final StrategyContext strategies;
+    private final StatusSources sources;
     private final Javalin app;
 
     /** An API without a token: every endpoint open (tests, and a balancer started without {@code LB_ADMIN_TOKEN}). */
     public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies) {
-        this(pool, maxReplicas, strategies, null);
+        this(pool, maxReplicas, strategies, StatusSources.none(), List.of(), null);
+    }
+
+    /** An API locked by {@code token} (see {@link AdminAccess}), with nothing but the pool's state in /status. */
+    public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies, String token) {
+        this(pool, maxReplicas, strategies, StatusSources.none(), List.of(), token);
+    }
+
+    /** An API without a token. */
+    public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies, StatusSources sources,
+            List<AdminPage> pages) {
+        this(pool, maxReplicas, strategies, sources, pages, null);
     }
 
     /**
      * @param strategies the ring settings, stats and randomness that {@code PUT /strategy} builds strategies with
+     * @param sources    what {@code /status} tells besides the pool's state (traffic, heartbeats, history)
+     * @param pages      read-only pages served besides the JSON endpoints ({@code GET /metrics})
      * @param token      {@code LB_ADMIN_TOKEN}: the bearer token that changes need (see {@link AdminAccess}); null for
      *                   none
      */
-    public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies, String token) {
+    public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies, StatusSources sources,
+            List<AdminPage> pages, String token) {
         AdminAccess access = new AdminAccess(token);
         this.pool = pool;
         this.maxReplicas = maxReplicas;
         this.strategies = strategies;
+        this.sources = sources;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.concurrency.useVirtualThreads = true;
@@ -70,6 +86,9 @@ public final class AdminApi implements AutoCloseable {
             config.routes.delete("/rm", this::remove);
             config.routes.get("/strategy", this::strategy);
             config.routes.put("/strategy", this::switchStrategy);
+            for (AdminPage page : pages) {
+                config.routes.get(page.path(), ctx -> ctx.contentType(page.contentType()).result(page.body().get()));
+            }
             config.routes.exception(ApiError.class, (error, ctx) -> fail(ctx, error.status(), error.getMessage()));
             // Javalin's own refusals (a body over MAX_BODY is a 413) would be text/plain: answer them in the API's shape.
             config.routes.exception(HttpResponseException.class, (error, ctx) -> fail(ctx, error.getStatus(),
@@ -92,7 +111,7 @@ public final class AdminApi implements AutoCloseable {
     /** Which replicas take traffic right now and why not the others: the insight {@code /rep} does not give. */
     private void status(Context ctx) {
         ctx.status(200).contentType("application/json")
-                .result(JsonText.success(StatusView.of(pool, strategies.stats())));
+                .result(JsonText.success(StatusView.of(pool, strategies.stats(), sources)));
     }
 
     private void add(Context ctx) {
