@@ -76,8 +76,11 @@ public final class Balancer implements AutoCloseable {
         StrategyContext strategies = StrategyContext.of(ring, stats);
         RoutingStrategy strategy = strategy(config, strategies);
         int capacity = Replica.maxPoolSize(ring);
+        // /add and /rm answer within the admin bound; a replacement, which no client waits on, may take as long as a
+        // replica may take to boot (the fresh start below likewise).
         ReplicaPool pool = new ReplicaPool(runtime(config), strategy, capacity, Duration.ofSeconds(1),
-                Duration.ofSeconds(30), config.pool().adminTimeout(), config.pool().maxEjectionPercent());
+                Duration.ofSeconds(30), config.pool().adminTimeout(), config.readyTimeout(),
+                config.pool().maxEjectionPercent());
         pool.onLeave(stats::forget); // a replacement starts fresh
         // Insight: the journal's history and the heartbeats feed /status and /metrics; subscribed before bootstrap,
         // so the first events count too.
