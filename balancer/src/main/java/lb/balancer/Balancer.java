@@ -101,7 +101,7 @@ public final class Balancer implements AutoCloseable {
             pool.bootstrap(config.replicas(), config.readyTimeout());
             health.start();
             AdminApi admin = new AdminApi(pool, capacity, strategies, new StatusSources(traffic, heartbeats, history, traces),
-                    List.of(new AdminPage("/metrics", Metrics.CONTENT_TYPE, metrics::scrape)));
+                    List.of(new AdminPage("/metrics", Metrics.CONTENT_TYPE, metrics::scrape)), config.adminToken());
             int adminPort = admin.start(LOOPBACK, 0);
             FrontDoor frontDoor = FrontDoor.builder()
                     .bind("0.0.0.0", config.port())
@@ -113,6 +113,7 @@ public final class Balancer implements AutoCloseable {
                     .admin(AdminApi.PATHS, new InetSocketAddress(LOOPBACK, adminPort))
                     .connectTimeout(config.connectTimeout())
                     .responseTimeout(config.responseTimeout())
+                    .limits(config.limits())
                     .build()
                     .start();
             pool.onLeave(frontDoor::replicaLeft);
