@@ -4,9 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Volume;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +34,6 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  * every container of the pool and the network.
  */
 final class DockerPool implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
-
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final String pool = "it-" + UUID.randomUUID().toString().substring(0, 8);
     final String network = "lb-" + pool;
@@ -73,12 +68,17 @@ final class DockerPool implements AutoCloseable, BeforeAllCallback, AfterAllCall
             return;
         }
         try {
-            if (logTag != null && balancer.isCreated()) {
-                balancer.getLogs().lines().filter(logLines).map(String::strip)
-                        .forEach(line -> System.out.println("[" + logTag + "] balancer: " + line));
-            }
+            printLogLines(balancer, logTag, logLines);
         } finally {
             close();
+        }
+    }
+
+    /** Prints the balancer's log lines that {@code lines} accepts, tagged {@code [tag]}; nothing if tag is null. */
+    static void printLogLines(GenericContainer<?> balancer, String tag, Predicate<String> lines) {
+        if (tag != null && balancer.isCreated()) {
+            balancer.getLogs().lines().filter(lines).map(String::strip)
+                    .forEach(line -> System.out.println("[" + tag + "] balancer: " + line));
         }
     }
 
@@ -183,13 +183,7 @@ final class DockerPool implements AutoCloseable, BeforeAllCallback, AfterAllCall
      * gets a new host port.
      */
     String baseUri() {
-        var bindings = docker.inspectContainerCmd(balancer.getContainerId()).exec()
-                .getNetworkSettings().getPorts().getBindings();
-        var binding = bindings.get(com.github.dockerjava.api.model.ExposedPort.tcp(5000));
-        if (binding == null || binding.length == 0) {
-            throw new IllegalStateException("balancer port 5000 is not published (is the container running?)");
-        }
-        return "http://" + balancer.getHost() + ":" + binding[0].getHostPortSpec();
+        return PoolHttp.baseUriOf(docker, balancer);
     }
 
     DockerClient docker() {
@@ -205,13 +199,7 @@ final class DockerPool implements AutoCloseable, BeforeAllCallback, AfterAllCall
     }
 
     HttpResponse<String> send(String method, String path, String body) throws Exception {
-        URI uri = URI.create(baseUri() + path);
-        HttpRequest.BodyPublisher publisher = body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body);
-        HttpRequest request = HttpRequest.newBuilder(uri).method(method, publisher)
-                .timeout(Duration.ofSeconds(60)).build();
-        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        return PoolHttp.send(baseUri(), method, path, body);
     }
 
     @Override
@@ -231,7 +219,7 @@ final class DockerPool implements AutoCloseable, BeforeAllCallback, AfterAllCall
         }
     }
 
-    private static ImageFromDockerfile image(Path root, String target) {
+    static ImageFromDockerfile image(Path root, String target) {
         ImageFromDockerfile image = new ImageFromDockerfile("lb-" + target + "-it", false)
                 .withFileFromPath("Dockerfile", root.resolve("Dockerfile"))
                 .withFileFromPath("server/target/server.jar", root.resolve("server/target/server.jar"))
@@ -244,7 +232,7 @@ final class DockerPool implements AutoCloseable, BeforeAllCallback, AfterAllCall
         return image;
     }
 
-    private static Path projectRoot() {
+    static Path projectRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("Dockerfile"))) {
             dir = dir.getParent();

@@ -12,17 +12,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -42,39 +35,17 @@ class SelfHealingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration LIVENESS = Duration.ofSeconds(30);
-    /** The pool's crash-loop window: a replica up for less than this that dies is restarted after a backoff. */
-    private static final Duration STABLE_AFTER = Duration.ofMillis(10_500);
-    private static final Map<String, Long> replacedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     @RegisterExtension
     static final DockerPool docker = new DockerPool(Map.of()).printingLogLines("self-healing",
             // The balancer's own account of each healing, for the report: when it knew, how long replacing took.
             line -> line.contains("died") || line.contains("is dead") || line.contains("replaced")
                     || line.contains("started Server") || line.contains("spare"));
-    private static final List<Long> detectionMillis = Collections.synchronizedList(new ArrayList<>());
-    private static final List<Long> servingMillis = Collections.synchronizedList(new ArrayList<>());
-    /** Detection and serving again measured from the container's death as Docker recorded it (State.FinishedAt). */
-    private static final List<Long> detectionFromDeathMillis = Collections.synchronizedList(new ArrayList<>());
-    private static final List<Long> servingFromDeathMillis = Collections.synchronizedList(new ArrayList<>());
+    private static final KillTimes kills = new KillTimes("[self-healing]");
 
     @AfterAll
     static void report() {
-        if (!detectionMillis.isEmpty()) {
-            System.out.println("[self-healing] kills=" + detectionMillis.size()
-                    + " detection ms " + summary(detectionMillis) + "; replacement serving ms " + summary(servingMillis));
-        }
-        if (!detectionFromDeathMillis.isEmpty()) {
-            System.out.println("[self-healing] from the death Docker recorded: kills=" + detectionFromDeathMillis.size()
-                    + " detection ms " + summary(detectionFromDeathMillis) + "; replacement serving ms "
-                    + summary(servingFromDeathMillis));
-        }
-    }
-
-    private static String summary(List<Long> values) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return "min " + sorted.getFirst() + " / median " + sorted.get(sorted.size() / 2) + " / max " + sorted.getLast()
-                + " " + sorted;
+        kills.report();
     }
 
     // ------------------------------------------------------------------------------------------------ scenarios
@@ -188,7 +159,7 @@ class SelfHealingIT {
         assertEquals(0, result.failed(), "failed GETs: " + result.statuses());
 
         for (int i = 0; i < 200; i++) {
-            assertEquals(200, get(docker.baseUri(), ThreadLocalRandom.current().nextInt(100_000, 1_000_000)));
+            assertEquals(200, PoolHttp.get(docker.baseUri(), ThreadLocalRandom.current().nextInt(100_000, 1_000_000)));
         }
         assertFalse(docker.poolContainers().stream().anyMatch(c -> c.getId().equals(paused)), "paused one removed");
     }
@@ -315,46 +286,7 @@ class SelfHealingIT {
      */
     private static void killAndMeasure(String name) throws Exception {
         awaitSpare();
-        String baseUri = docker.baseUri();
-        long key = keyServedBy(baseUri, name);
-        String old = docker.containerIdOf(name);
-        long killedAt = System.nanoTime();
-        docker.docker().killContainerCmd(old).exec();
-        long killReturned = System.nanoTime();
-        // When the process died, as Docker recorded it: asked in parallel, before the balancer removes the container.
-        var diedAt = java.util.concurrent.CompletableFuture.supplyAsync(() -> finishedAt(old));
-        await(() -> !"up".equals(health(name)), name + " leaves the ring");
-        long detected = System.nanoTime();
-        java.time.Instant detectedAt = java.time.Instant.now();
-        await(() -> name.equals(servedBy(baseUri, key)) && !old.equals(safeContainerId(name)), name + " replaced");
-        long serving = System.nanoTime();
-        java.time.Instant servingAt = java.time.Instant.now();
-        replacedAt.put(name, serving);
-        detectionMillis.add((detected - killedAt) / 1_000_000);
-        servingMillis.add((serving - killedAt) / 1_000_000);
-        java.time.Instant died = diedAt.join();
-        String fromDeath = "death time not recorded (container already removed)";
-        if (died != null) {
-            long detectionFromDeath = java.time.Duration.between(died, detectedAt).toMillis();
-            long servingFromDeath = java.time.Duration.between(died, servingAt).toMillis();
-            detectionFromDeathMillis.add(detectionFromDeath);
-            servingFromDeathMillis.add(servingFromDeath);
-            fromDeath = "from the death: out after " + detectionFromDeath + " ms, serving after " + servingFromDeath
-                    + " ms";
-        }
-        System.out.println("[self-healing] killed " + name + ": out of the ring after "
-                + (detected - killedAt) / 1_000_000 + " ms, replacement serving after " + (serving - killedAt) / 1_000_000
-                + " ms (docker kill returned after " + (killReturned - killedAt) / 1_000_000 + " ms; " + fromDeath + ")");
-    }
-
-    /** When a container's process exited, from Docker's State.FinishedAt; null if the container is gone. */
-    private static java.time.Instant finishedAt(String containerId) {
-        try {
-            String finished = docker.docker().inspectContainerCmd(containerId).exec().getState().getFinishedAt();
-            return finished == null || finished.startsWith("0001-") ? null : java.time.Instant.parse(finished);
-        } catch (RuntimeException gone) {
-            return null;
-        }
+        kills.killAndMeasure(docker.baseUri(), docker.docker(), name, SelfHealingIT::safeContainerId, LIVENESS);
     }
 
     /**
@@ -373,13 +305,8 @@ class SelfHealingIT {
         }
     }
 
-    /** Waits until {@code name}, if this test replaced it, has been up longer than the crash-loop window. */
     private static void awaitStable(String name) throws InterruptedException {
-        Long previous = replacedAt.get(name);
-        long wait = previous == null ? 0 : previous + STABLE_AFTER.toNanos() - System.nanoTime();
-        if (wait > 0) {
-            Thread.sleep(wait / 1_000_000 + 1);
-        }
+        kills.awaitStable(name);
     }
 
     private static void restartBalancer(Runnable whileDown) throws Exception {
@@ -396,62 +323,16 @@ class SelfHealingIT {
         }, "balancer back");
     }
 
-    private static long keyServedBy(String baseUri, String name) {
-        for (long key = 100_000; key < 200_000; key++) {
-            if (name.equals(servedBy(baseUri, key))) {
-                return key;
-            }
-        }
-        throw new AssertionError("no key routes to " + name);
-    }
-
-    private static String servedBy(String baseUri, long key) {
-        try {
-            HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(baseUri + "/home?id=" + key))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.headers().firstValue("X-Served-By").orElse(null) : null;
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    private static int get(String baseUri, long key) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(baseUri + "/home?id=" + key))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
     private static List<String> names() throws Exception {
-        JsonNode replicas = JSON.readTree(docker.send("GET", "/rep", null).body()).path("message").path("replicas");
-        List<String> names = new ArrayList<>();
-        replicas.forEach(node -> names.add(node.asText()));
-        return names;
+        return PoolHttp.names(docker.baseUri());
     }
 
     private static String health(String name) {
-        try {
-            JsonNode replicas = JSON.readTree(docker.send("GET", "/status", null).body()).path("message").path("replicas");
-            for (JsonNode replica : replicas) {
-                if (name.equals(replica.path("name").asText())) {
-                    return replica.path("health").asText();
-                }
-            }
-            return "absent";
-        } catch (Exception e) {
-            return "unknown";
-        }
+        return PoolHttp.health(docker.baseUri(), name);
     }
 
     private static boolean allUp(int expected) {
-        try {
-            JsonNode replicas = JSON.readTree(docker.send("GET", "/status", null).body()).path("message").path("replicas");
-            int up = 0;
-            for (JsonNode replica : replicas) {
-                up += "up".equals(replica.path("health").asText()) ? 1 : 0;
-            }
-            return up == expected && replicas.size() == expected;
-        } catch (Exception e) {
-            return false;
-        }
+        return PoolHttp.allUp(docker.baseUri(), expected);
     }
 
     private static Map<String, String> containerIds() {
@@ -470,63 +351,6 @@ class SelfHealingIT {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + LIVENESS.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + LIVENESS.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
-    /** {@code total} GETs of {@code /home} with random keys, at most {@code concurrency} in flight. */
-    private record Load(ExecutorService executor, Future<?> driver, AtomicInteger sent, AtomicInteger ok,
-            Map<Integer, Integer> statuses) {
-
-        record Result(int ok, int failed, Map<Integer, Integer> statuses) {}
-
-        static Load start(String baseUri, int total, int concurrency) {
-            ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-            AtomicInteger sent = new AtomicInteger();
-            AtomicInteger ok = new AtomicInteger();
-            Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
-            Semaphore permits = new Semaphore(concurrency);
-            Future<?> driver = executor.submit(() -> {
-                for (int i = 0; i < total; i++) {
-                    permits.acquire();
-                    sent.incrementAndGet();
-                    executor.submit(() -> {
-                        int status;
-                        try {
-                            status = get(baseUri, ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
-                        } catch (Exception e) {
-                            status = -1;
-                        } finally {
-                            permits.release();
-                        }
-                        statuses.merge(status, 1, Integer::sum);
-                        if (status == 200) {
-                            ok.incrementAndGet();
-                        }
-                    });
-                }
-                permits.acquire(concurrency); // all answered
-                return null;
-            });
-            return new Load(executor, driver, sent, ok, statuses);
-        }
-
-        void awaitSent(int count) throws InterruptedException {
-            while (sent.get() < count && !driver.isDone()) {
-                Thread.sleep(1);
-            }
-        }
-
-        Result finish() throws Exception {
-            driver.get();
-            executor.close();
-            int total = statuses.values().stream().mapToInt(Integer::intValue).sum();
-            return new Result(ok.get(), total - ok.get(), Map.copyOf(statuses));
-        }
+        PoolHttp.await(condition, what, LIVENESS);
     }
 }
