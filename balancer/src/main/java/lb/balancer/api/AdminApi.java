@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator's API (SPEC §3): {@code GET /rep}, {@code POST /add}, {@code DELETE /rm}; and beyond the spec
- * {@code GET /status} (health and measured latency per replica) and {@code GET/PUT /strategy} (SPEC §5: read or switch
- * the routing strategy live). A Javalin app on an internal loopback port; the front door relays these paths to it.
+ * {@code GET /status} (health and measured latency per replica), {@code GET/PUT /strategy} (SPEC §5: read or switch
+ * the routing strategy live), {@code GET /ring} (the ring slot by slot) and {@code GET /dashboard} (a live page of
+ * all of it). A Javalin app on an internal loopback port; the front door relays these paths to it.
  *
  * <p>Every refusal is {@code {"message": "<Error> ...", "status": "failure"}} with a 4xx (bad input, conflicts) or
  * 503 (runtime unreachable), and changes nothing.
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class AdminApi implements AutoCloseable {
 
     /** The paths the front door hands to this API instead of forwarding to replicas. */
-    public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm", "/status", "/strategy");
+    public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm", "/status", "/strategy", "/ring",
+            "/dashboard");
 
     static final String TOO_MANY_TO_ADD = "Length of hostname list is more than newly added instances";
     static final String TOO_MANY_TO_REMOVE = "Length of hostname list is more than removable instances";
@@ -37,6 +39,7 @@ public final class AdminApi implements AutoCloseable {
     /** What new strategies are built with (and the stats {@code /status} shows). */
     private final StrategyContext strategies;
     private final Javalin app;
+    private final DashboardPage dashboard = DashboardPage.load();
 
     /** @param strategies the ring settings, stats and randomness that {@code PUT /strategy} builds strategies with */
     public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies) {
@@ -54,6 +57,8 @@ public final class AdminApi implements AutoCloseable {
             config.routes.delete("/rm", this::remove);
             config.routes.get("/strategy", this::strategy);
             config.routes.put("/strategy", this::switchStrategy);
+            config.routes.get("/ring", this::ring);
+            config.routes.get("/dashboard", this::dashboard);
             config.routes.exception(ApiError.class, (error, ctx) -> fail(ctx, error.status(), error.getMessage()));
             config.routes.error(404, ctx -> fail(ctx, 404, "'" + ctx.path() + "' is not an admin endpoint"));
             config.routes.error(405, ctx -> fail(ctx, 405, "Method " + ctx.method() + " is not allowed on " + ctx.path()));
@@ -74,6 +79,17 @@ public final class AdminApi implements AutoCloseable {
     private void status(Context ctx) {
         ctx.status(200).contentType("application/json")
                 .result(JsonText.success(StatusView.of(pool, strategies.stats())));
+    }
+
+    /** The ring the strategy routes on, slot by slot: what the dashboard draws. */
+    private void ring(Context ctx) {
+        ctx.status(200).contentType("application/json")
+                .result(JsonText.success(RingView.of(pool, strategies.ring())));
+    }
+
+    private void dashboard(Context ctx) {
+        ctx.status(200).contentType("text/html; charset=utf-8").header("Cache-Control", "no-store")
+                .result(dashboard.html());
     }
 
     private void add(Context ctx) {
