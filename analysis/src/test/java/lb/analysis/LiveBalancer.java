@@ -25,7 +25,13 @@ final class LiveBalancer implements AutoCloseable {
                 "LB_SERVER_JAR", jar.toString(),
                 "LB_REPLICAS", Integer.toString(replicas),
                 // Five cold JVM starts at once on a shared 2-core CI machine can outlast the 8 s default bound.
-                "LB_ADMIN_TIMEOUT_MS", "60000")));
+                "LB_ADMIN_TIMEOUT_MS", "60000",
+                // The defaults (300 ms, two misses) take a replica out of the ring when a loaded CI machine delays
+                // two heartbeats, and its keys move clockwise: a1's live ids then stray from the ring the offline
+                // simulator replays (a CI run sent request 260318 to Server1 instead of Server3). Deaths still
+                // count at once: the process runtime reports a replica's exit without waiting for heartbeats.
+                "LB_HEALTH_TIMEOUT_MS", "3000",
+                "LB_HEALTH_FAILURES", "3")));
     }
 
     String url() {
