@@ -80,6 +80,15 @@ final class Ascii {
         }
     }
 
+    /** Writes {@code v} (positive) in lower-case hex, as a chunk size. */
+    static void putHex(ByteBuffer out, int v) {
+        int shift = 28;
+        while (shift > 0 && (v >>> shift) == 0) shift -= 4;
+        for (; shift >= 0; shift -= 4) {
+            out.put((byte) "0123456789abcdef".charAt((v >>> shift) & 0xf));
+        }
+    }
+
     /** Parses a non-negative decimal, or returns -1 when the range is empty, not all digits, or absurdly large. */
     static long parseDecimal(byte[] b, int from, int to) {
         if (from >= to || to - from > 15) return -1;

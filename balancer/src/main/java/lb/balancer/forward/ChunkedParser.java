@@ -17,7 +17,7 @@ final class ChunkedParser {
     static final int MALFORMED = -1;
 
     private static final int SIZE = 0, SIZE_EXT = 1, SIZE_LF = 2, DATA = 3, DATA_CR = 4, DATA_LF = 5,
-            TRAILER_START = 6, TRAILER_LINE = 7, TRAILER_END_LF = 8, DONE = 9;
+            TRAILER_START = 6, TRAILER_LINE = 7, TRAILER_END_LF = 8, DONE = 9, SIZE_BWS = 10;
     private static final long MAX_CHUNK = 1L << 40;
 
     private int state;
@@ -59,8 +59,12 @@ final class ChunkedParser {
                         if (remaining > MAX_CHUNK) return MALFORMED;
                     } else if (!sawDigit) {
                         return MALFORMED;
-                    } else if (c == ';' || c == ' ' || c == '\t') {
+                    } else if (c == ';') {
                         state = SIZE_EXT;
+                    } else if (c == ' ' || c == '\t') {
+                        // chunk-size [BWS ";" ext]: after whitespace only an extension or the line end may come,
+                        // so "1 2" is malformed, not a chunk of 1 (RFC 9112 §7.1.1).
+                        state = SIZE_BWS;
                     } else if (c == '\r') {
                         state = SIZE_LF;
                     } else if (c == '\n') {
@@ -69,9 +73,16 @@ final class ChunkedParser {
                         return MALFORMED;
                     }
                 }
+                case SIZE_BWS -> {
+                    if (c == ';') state = SIZE_EXT;
+                    else if (c == '\r') state = SIZE_LF;
+                    else if (c == '\n') endOfSizeLine();
+                    else if (c != ' ' && c != '\t') return MALFORMED;
+                }
                 case SIZE_EXT -> {
                     if (c == '\r') state = SIZE_LF;
                     else if (c == '\n') endOfSizeLine();
+                    else if ((c & 0xff) < 0x20 && c != '\t' || c == 0x7f) return MALFORMED;
                 }
                 case SIZE_LF -> {
                     if (c != '\n') return MALFORMED;

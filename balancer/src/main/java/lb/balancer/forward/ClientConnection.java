@@ -12,45 +12,55 @@ import lb.balancer.replica.Replica;
 
 /**
  * One client connection: reads and frames requests (HTTP/1.0 and 1.1, keep-alive, pipelined requests one at a time),
- * hands each complete request to its {@link Exchange}, and writes what the exchange produces.
+ * hands each to the {@link Exchange}, and writes what the exchange produces.
  *
- * <p>Request bodies are buffered whole (up to the configured limit) before forwarding, as nginx does by default: a
- * buffered request can be retried on another replica, and a chunked body is de-chunked so replicas always get a
- * Content-Length. Loop-confined.
+ * <p>Buffers come from the loop's {@link BufferPool} and go back whenever the connection is between requests with
+ * nothing to write, so an idle keep-alive connection holds none. A request body that fits one buffer is read whole
+ * before forwarding (so it can be retried); a larger one streams (see {@link RequestBody}).
+ *
+ * <p>Deadlines (one at a time, checked by the loop's sweep):
+ * <table>
+ *   <caption>client deadlines</caption>
+ *   <tr><th>state</th><th>deadline</th><th>on expiry</th></tr>
+ *   <tr><td>{@link State#IDLE}</td><td>idle timeout since the last response</td><td>close</td></tr>
+ *   <tr><td>{@link State#READ_HEAD}</td><td>head timeout since the head's first byte, never extended</td>
+ *       <td>408, close</td></tr>
+ *   <tr><td>{@link State#READ_BODY}, streaming</td><td>body timeout, extended by 1/minBodyRate s per byte read but
+ *       never beyond body timeout from now</td><td>408 (or close once forwarding began)</td></tr>
+ *   <tr><td>{@link State#FORWARD}</td><td>the exchange's</td><td>see {@link Exchange}</td></tr>
+ * </table>
+ * Loop-confined.
  */
 final class ClientConnection implements EventLoop.Handler {
 
-    static final int IN_SIZE = 32 * 1024;
-    static final int OUT_SIZE = 32 * 1024;
-    private static final int READ_HEAD = 0, READ_BODY = 1, FORWARD = 2, CLOSED = 3;
+    enum State { IDLE, READ_HEAD, READ_BODY, FORWARD, CLOSED }
+
     private static final byte[] CONTINUE = Ascii.bytes("HTTP/1.1 100 Continue\r\n\r\n");
 
     final EventLoop loop;
     final RequestHead req = new RequestHead();
-    /** Bytes for the client; direct, so writes need no JDK-internal copy. Write mode. */
-    final ByteBuffer out = ByteBuffer.allocateDirect(OUT_SIZE);
+    final RequestBody body = new RequestBody();
     final byte[] clientIp;
     /** Whether the connection stays open after the current response; the exchange may lower it. */
     boolean keepAlive;
     /** Index in the loop's client list. */
     int slot;
-    /** The (de-chunked) body is {@code in[req.headEnd, bodyEnd)}. */
-    int bodyEnd;
+    /** Request bytes, heap so heads are parsed straight from the array; write mode; null while idle. */
+    ByteBuffer in;
+    /** Bytes for the client, direct; write mode; null when nothing is pending. */
+    private ByteBuffer out;
 
-    /** Request bytes; heap so heads are parsed straight from the array. Write mode: data is [0, position). */
-    ByteBuffer in = ByteBuffer.allocate(IN_SIZE);
     private final SocketChannel ch;
     private final SelectionKey key;
-    private final Exchange exchange;
-    private final ChunkedParser chunks = new ChunkedParser();
-    private final ChunkedParser.DataSink compactor = this::moveDown;
-    private int state = READ_HEAD;
+    /** Created on the first request. */
+    private Exchange exchange;
+    private State state = State.IDLE;
     private int interest;
     private boolean eof;
     private boolean awaitingFlush;
     private boolean processing;
-    private int requestEnd;
-    private int chunkScan;
+    /** A streamed piece is with the upstream: reading stops until it is sent (backpressure). */
+    private boolean pieceInFlight;
     private long deadline;
     private byte[] lastPathBytes = new byte[0];
     private String lastPath = "";
@@ -63,8 +73,7 @@ final class ClientConnection implements EventLoop.Handler {
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
         this.clientIp = Ascii.bytes(remote.getAddress().getHostAddress());
-        this.exchange = new Exchange(this, loop);
-        this.deadline = loop.now + loop.config.clientIdleTimeoutNanos();
+        this.deadline = loop.now + loop.config.idleTimeoutNanos();
         req.reset();
         interest = SelectionKey.OP_READ;
         key = ch.register(loop.selector, interest, this);
@@ -76,16 +85,17 @@ final class ClientConnection implements EventLoop.Handler {
             if (!flush()) return;
             if (awaitingFlush) {
                 finishRequest();
-            } else if (state == FORWARD) {
+            } else if (state == State.FORWARD && exchange != null) {
                 exchange.clientDrained();
             }
         }
-        if ((ops & SelectionKey.OP_READ) != 0 && state != CLOSED) readable();
+        if ((ops & SelectionKey.OP_READ) != 0 && state != State.CLOSED) readable();
     }
 
     private void readable() {
+        if (in == null) in = loop.buffers.heap();
         if (!in.hasRemaining()) {
-            // Only while forwarding (pipelined bytes filled the buffer): wait until this request is done.
+            // Pipelined bytes filled the buffer while forwarding, or a streamed piece is in flight: wait.
             setInterest(interest & ~SelectionKey.OP_READ);
             return;
         }
@@ -98,7 +108,7 @@ final class ClientConnection implements EventLoop.Handler {
         }
         if (n < 0) {
             eof = true;
-            if (state == FORWARD) {
+            if (state == State.FORWARD && body.complete) {
                 // A half-close after the request is legal: answer it, then close.
                 setInterest(interest & ~SelectionKey.OP_READ);
             } else {
@@ -106,9 +116,28 @@ final class ClientConnection implements EventLoop.Handler {
             }
             return;
         }
-        if (state != FORWARD) {
-            deadline = loop.now + loop.config.clientIdleTimeoutNanos();
-            process();
+        if (n == 0) {
+            releaseInIfEmpty();
+            return;
+        }
+        switch (state) {
+            case IDLE -> {
+                state = State.READ_HEAD;
+                deadline = loop.now + loop.config.headTimeoutNanos();
+                process();
+            }
+            case READ_HEAD -> process();
+            case READ_BODY -> {
+                creditBody(n);
+                process();
+            }
+            case FORWARD -> {
+                if (body.streamed && !body.complete) {
+                    creditBody(n);
+                    streamMore();
+                }
+            }
+            default -> { }
         }
     }
 
@@ -116,14 +145,8 @@ final class ClientConnection implements EventLoop.Handler {
     private void process() {
         processing = true;
         try {
-            while (state == READ_HEAD || state == READ_BODY) {
-                if (state == READ_HEAD && !readHead()) return;
-                if (state == READ_BODY) {
-                    if (!readBody()) return;
-                    state = FORWARD;
-                    exchange.begin();
-                }
-            }
+            if (state == State.READ_HEAD && !readHead()) return;
+            if (state == State.READ_BODY) readBody();
         } finally {
             processing = false;
         }
@@ -133,7 +156,7 @@ final class ClientConnection implements EventLoop.Handler {
         byte[] b = in.array();
         int limit = in.position();
         int skip = 0;
-        // RFC 9112 §2.2: ignore empty lines before a request line (some clients send CRLF after a body).
+        // RFC 9112 §2.2: ignore empty lines (CRLF) before a request line (some clients send CRLF after a body).
         while (skip < limit && (b[skip] == '\r' || b[skip] == '\n')) skip++;
         if (skip > 0) {
             System.arraycopy(b, skip, b, 0, limit - skip);
@@ -144,73 +167,91 @@ final class ClientConnection implements EventLoop.Handler {
         int r = req.parse(b, 0, limit);
         if (r == HttpHead.INCOMPLETE) return false;
         if (r != HttpHead.OK) {
-            reject(r == HttpHead.TOO_LARGE ? 431 : 400,
-                    r == HttpHead.TOO_LARGE ? ErrorReplies.HEADERS_TOO_LARGE : ErrorReplies.MALFORMED);
+            reject(r == HttpHead.TOO_LARGE ? 431 : r == HttpHead.UNSUPPORTED ? 501 : 400,
+                    r == HttpHead.TOO_LARGE ? ErrorReplies.HEADERS_TOO_LARGE
+                            : r == HttpHead.UNSUPPORTED ? ErrorReplies.UNSUPPORTED_CODING : ErrorReplies.MALFORMED);
             return false;
         }
         req.afterParse();
         keepAlive = req.keepAlive() && !loop.draining;
-        int headEnd = req.headEnd;
-        if (req.chunked) {
-            chunks.reset();
-            chunkScan = bodyEnd = headEnd;
-        } else {
-            long length = Math.max(0, req.contentLength);
-            if (length > loop.config.maxRequestBody()) {
-                reject(413, ErrorReplies.BODY_TOO_LARGE);
-                return false;
-            }
-            bodyEnd = requestEnd = headEnd + (int) length;
-            if (requestEnd > in.capacity()) grow(requestEnd);
-        }
-        if (req.expectContinue && !req.http10 && req.hasBody() && !bodyBuffered()) {
-            out.put(CONTINUE);
-            flush();
-            if (state == CLOSED) return false;
-        }
-        state = READ_BODY;
-        return true;
-    }
-
-    private boolean bodyBuffered() {
-        return !req.chunked && in.position() >= requestEnd;
-    }
-
-    /** True once the whole body is in {@link #in}; de-chunks in place as chunks arrive. */
-    private boolean readBody() {
-        if (!req.chunked) return in.position() >= requestEnd;
-        int stop = chunks.parse(in.array(), chunkScan, in.position(), compactor);
-        if (stop == ChunkedParser.MALFORMED) {
-            reject(400, ErrorReplies.MALFORMED);
-            return false;
-        }
-        if (bodyEnd - req.headEnd > loop.config.maxRequestBody()) {
+        if (!req.chunked && req.contentLength > loop.config.maxRequestBody()) {
             reject(413, ErrorReplies.BODY_TOO_LARGE);
             return false;
         }
-        if (chunks.done()) {
-            requestEnd = stop;
-            return true;
+        body.begin(req, req.headEnd, loop.config.maxRequestBody());
+        if (req.expectContinue && !req.http10 && req.hasBody() && in.position() == req.headEnd) {
+            put(CONTINUE);
+            flush();
+            if (state == State.CLOSED) return false;
         }
-        // Everything scanned is either body (already moved down) or framing the parser absorbed: reclaim the rest.
-        in.position(bodyEnd);
-        chunkScan = bodyEnd;
-        if (!in.hasRemaining()) grow(in.capacity() * 2);
+        state = State.READ_BODY;
+        deadline = loop.now + loop.config.bodyTimeoutNanos();
+        return true;
+    }
+
+    /**
+     * Reads a body that fits the buffer whole; one that does not starts streaming once the buffer is full. Until then
+     * no replica is picked and no upstream connection is used: a client that declares a large body and sends little
+     * of it holds one buffer and its body deadline, nothing more.
+     */
+    private void readBody() {
+        if (!absorbBody()) return;
+        if (body.complete) startForwarding(false);
+        else if (!in.hasRemaining()) startForwarding(true);
+    }
+
+    private boolean absorbBody() {
+        RequestBody.Progress p = body.absorb(in);
+        if (p == RequestBody.Progress.MORE) return true;
+        if (state == State.FORWARD) {
+            // Part of the body is already with the replica: the framing is broken, nothing can be answered safely.
+            close();
+        } else {
+            reject(p == RequestBody.Progress.TOO_LARGE ? 413 : 400,
+                    p == RequestBody.Progress.TOO_LARGE ? ErrorReplies.BODY_TOO_LARGE : ErrorReplies.MALFORMED);
+        }
         return false;
     }
 
-    private void moveDown(byte[] b, int off, int len) {
-        System.arraycopy(b, off, b, bodyEnd, len);
-        bodyEnd += len;
+    private void startForwarding(boolean streamed) {
+        if (streamed) {
+            body.streamed = true;
+            pieceInFlight = true; // the first piece goes with the head
+            setInterest(interest & ~SelectionKey.OP_READ);
+        }
+        state = State.FORWARD;
+        if (exchange == null) exchange = new Exchange(this, loop);
+        exchange.begin(path());
     }
 
-    private void grow(int atLeast) {
-        int cap = Math.max(atLeast, in.capacity() * 2);
-        in = ByteBuffer.wrap(Arrays.copyOf(in.array(), cap)).position(in.position());
-        req.buf = in.array();
+    /** Streaming: more body bytes arrived. */
+    private void streamMore() {
+        if (pieceInFlight || !absorbBody() || !body.pieceReady()) return;
+        pieceInFlight = true;
+        setInterest(interest & ~SelectionKey.OP_READ);
+        exchange.bodyPiece();
     }
 
-    /** The request path as a String, reusing the previous one when the bytes repeat (clients hit few paths). */
+    /** The exchange sent the current piece on: the buffer is free again (the head too, once it went with it). */
+    void pieceSent() {
+        pieceInFlight = false;
+        body.pieceSent(in, 0);
+        if (body.complete || state != State.FORWARD) return;
+        deadline = loop.now + loop.config.bodyTimeoutNanos();
+        setInterest(interest | SelectionKey.OP_READ);
+        if (in.position() > 0) streamMore();
+    }
+
+    /** Each body byte buys time at the minimum rate, never more than the body timeout ahead. */
+    private void creditBody(int n) {
+        long credit = n * 1_000_000_000L / Math.max(1, loop.config.minBodyRate());
+        deadline = Math.min(loop.now + loop.config.bodyTimeoutNanos(), Math.max(deadline, loop.now) + credit);
+    }
+
+    /**
+     * The request path as a String, read while the head is still in the buffer (a streamed body reuses the buffer),
+     * reusing the previous one when the bytes repeat (clients hit few paths).
+     */
     String path() {
         if (req.asterisk) return "*";
         int len = req.pathLength();
@@ -223,27 +264,33 @@ final class ClientConnection implements EventLoop.Handler {
         return lastPath;
     }
 
-    /** The path decoded as UTF-8, for messages shown to people. */
-    String displayPath() {
-        int len = req.pathLength();
-        return req.asterisk || len == 0 ? path() : new String(in.array(), req.pathStart, len, StandardCharsets.UTF_8);
+    /** The buffer responses are written into; taken from the pool on first use. */
+    ByteBuffer out() {
+        if (out == null) out = loop.buffers.direct();
+        return out;
+    }
+
+    private void put(byte[] bytes) {
+        out().put(bytes);
     }
 
     void writeError(int status, String message) {
-        ErrorReplies.write(out, status, message, keepAlive, req.http10);
+        ErrorReplies.write(out(), status, message, keepAlive, req.http10);
     }
 
     /** Answers a request that cannot be framed or accepted, then closes (its remaining bytes cannot be trusted). */
     private void reject(int status, String message) {
         keepAlive = false;
-        state = FORWARD;
-        out.clear();
+        state = State.FORWARD;
+        if (out != null) out.clear();
         writeError(status, message);
         exchangeDone();
     }
 
     /** The exchange has produced its whole response into {@link #out}. */
     void exchangeDone() {
+        // A body not read to its end leaves the connection's framing in doubt: it cannot carry another request.
+        if (!body.complete) keepAlive = false;
         awaitingFlush = true;
         if (flush()) finishRequest();
     }
@@ -254,23 +301,37 @@ final class ClientConnection implements EventLoop.Handler {
             close();
             return;
         }
+        int requestEnd = body.requestEnd;
         int leftover = in.position() - requestEnd;
         byte[] b = in.array();
-        if (in.capacity() > IN_SIZE && leftover <= IN_SIZE) {
-            in = ByteBuffer.allocate(IN_SIZE);
-        }
-        System.arraycopy(b, requestEnd, in.array(), 0, leftover);
+        System.arraycopy(b, requestEnd, b, 0, leftover);
         in.position(leftover);
         req.reset();
-        state = READ_HEAD;
-        deadline = loop.now + loop.config.clientIdleTimeoutNanos();
+        body.framing = RequestBody.Framing.NONE;
+        body.complete = true;
+        pieceInFlight = false;
+        state = State.IDLE;
+        deadline = loop.now + loop.config.idleTimeoutNanos();
         setInterest(interest | SelectionKey.OP_READ);
-        if (leftover > 0 && !processing) process();
+        if (leftover > 0) {
+            state = State.READ_HEAD;
+            deadline = loop.now + loop.config.headTimeoutNanos();
+            if (!processing) process();
+        } else {
+            releaseInIfEmpty();
+        }
+    }
+
+    private void releaseInIfEmpty() {
+        if (state == State.IDLE && in != null && in.position() == 0) {
+            loop.buffers.release(in);
+            in = null;
+        }
     }
 
     /** Writes what {@link #out} holds; false when bytes remain (OP_WRITE is then armed) or the client is gone. */
     boolean flush() {
-        if (out.position() == 0) return state != CLOSED;
+        if (out == null || out.position() == 0) return state != State.CLOSED;
         out.flip();
         try {
             ch.write(out);
@@ -282,42 +343,72 @@ final class ClientConnection implements EventLoop.Handler {
         out.compact();
         boolean empty = out.position() == 0;
         setInterest(empty ? interest & ~SelectionKey.OP_WRITE : interest | SelectionKey.OP_WRITE);
-        if (!empty) deadline = loop.now + loop.config.clientIdleTimeoutNanos();
+        if (empty) {
+            loop.buffers.release(out);
+            out = null;
+        } else {
+            deadline = loop.now + loop.config.idleTimeoutNanos();
+        }
         return empty;
     }
 
+    /** Free space in the output buffer (a whole buffer when none is held). */
+    int outRoom() {
+        return out == null ? BufferPool.SIZE : out.remaining();
+    }
+
     boolean isClosed() {
-        return state == CLOSED;
+        return state == State.CLOSED;
+    }
+
+    State state() {
+        return state;
     }
 
     /** See {@link Exchange#replicaLeft}. */
     void replicaLeft(Replica gone) {
-        if (state == FORWARD && !awaitingFlush) {
-            exchange.replicaLeft(gone);
-        }
+        if (state == State.FORWARD && !awaitingFlush && exchange != null) exchange.replicaLeft(gone);
     }
 
     void checkTimeout(long now) {
-        if (state == FORWARD && !awaitingFlush) {
-            exchange.checkTimeout(now);
+        boolean waitingForBody = state == State.FORWARD && body.streamed && !body.complete && !pieceInFlight;
+        if (state == State.FORWARD && !awaitingFlush && !waitingForBody) {
+            if (exchange != null) exchange.checkTimeout(now);
         } else if (now - deadline > 0) {
+            timedOut();
+        }
+    }
+
+    private void timedOut() {
+        if (state == State.READ_HEAD || state == State.READ_BODY) {
+            loop.counters.timedOut(state);
+            reject(408, state == State.READ_HEAD ? ErrorReplies.HEAD_TIMEOUT : ErrorReplies.BODY_TIMEOUT);
+        } else {
+            if (state == State.FORWARD && !awaitingFlush) loop.counters.timedOut(State.READ_BODY);
             close();
         }
     }
 
     /** During shutdown: close if no request is in progress. */
     void closeIfIdle() {
-        if (state == READ_HEAD && in.position() == 0 && out.position() == 0) close();
+        if (state == State.IDLE && (in == null || in.position() == 0) && out == null) close();
     }
 
     void close() {
-        if (state == CLOSED) return;
-        boolean wasForwarding = state == FORWARD;
-        state = CLOSED;
-        if (wasForwarding) exchange.abort();
-        key.cancel();
-        EventLoop.closeQuietly(ch);
-        loop.removeClient(this);
+        if (state == State.CLOSED) return;
+        boolean wasForwarding = state == State.FORWARD;
+        state = State.CLOSED;
+        try {
+            if (wasForwarding && exchange != null) exchange.abort();
+        } finally {
+            key.cancel();
+            EventLoop.closeQuietly(ch);
+            loop.removeClient(this);
+            loop.buffers.release(in);
+            loop.buffers.release(out);
+            in = null;
+            out = null;
+        }
     }
 
     @Override
@@ -326,7 +417,7 @@ final class ClientConnection implements EventLoop.Handler {
     }
 
     private void setInterest(int ops) {
-        if (ops != interest && state != CLOSED) {
+        if (ops != interest && state != State.CLOSED) {
             interest = ops;
             key.interestOps(ops);
         }

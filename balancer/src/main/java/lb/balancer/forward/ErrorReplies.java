@@ -12,6 +12,14 @@ final class ErrorReplies {
     static final String HEADERS_TOO_LARGE = "<Error> Request header fields too large";
     static final String BODY_TOO_LARGE = "<Error> Request body too large";
     static final String BAD_GATEWAY = "<Error> Replica sent an invalid response";
+    static final String UNSUPPORTED_CODING = "<Error> Transfer-Encoding other than chunked is not supported";
+    static final String HEAD_TIMEOUT = "<Error> Request head not received in time";
+    static final String BODY_TIMEOUT = "<Error> Request body not received in time";
+    static final String TOO_MANY_CONNECTIONS = "<Error> Too many connections";
+    /** Longest path shown in a message: the reply must stay small whatever the client sent. */
+    static final int MAX_SHOWN_PATH = 200;
+    /** Longest message written; with JSON escaping (at most 6 bytes a char) a reply stays far below a buffer. */
+    private static final int MAX_MESSAGE = 600;
 
     private ErrorReplies() {}
 
@@ -19,12 +27,27 @@ final class ErrorReplies {
         return "<Error> Replica " + replica + " timed out";
     }
 
-    static String unknownEndpoint(String path) {
+    static String busy(String replica) {
+        return "<Error> Replica " + replica + " is at its concurrency limit and its queue is full";
+    }
+
+    static String queueTimedOut(String replica) {
+        return "<Error> Replica " + replica + " stayed at its concurrency limit for the whole queue timeout";
+    }
+
+    /** The SPEC's 400 for a path no replica serves; the path is shown as UTF-8, cut to {@value #MAX_SHOWN_PATH}. */
+    static String unknownEndpoint(String rawPath) {
+        String path = new String(rawPath.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        if (path.length() > MAX_SHOWN_PATH) path = path.substring(0, MAX_SHOWN_PATH) + "...";
         return "<Error> '" + path + "' endpoint does not exist in server replicas";
     }
 
-    /** Writes a complete response; the caller guarantees {@code out} has room (errors are small). */
+    /**
+     * Writes a complete response with a correct Content-Length. The message is cut to {@value #MAX_MESSAGE} chars, so
+     * the reply is at most a few KB and fits any buffer this data path writes it into.
+     */
     static void write(ByteBuffer out, int status, String message, boolean keepAlive, boolean http10) {
+        if (message.length() > MAX_MESSAGE) message = message.substring(0, MAX_MESSAGE) + "...";
         byte[] body = ("{\"message\": \"" + jsonEscape(message) + "\", \"status\": \"failure\"}")
                 .getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder(160).append("HTTP/1.1 ").append(status).append(' ')
@@ -39,8 +62,11 @@ final class ErrorReplies {
     static String reason(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 408 -> "Request Timeout";
             case 413 -> "Content Too Large";
             case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
             case 504 -> "Gateway Timeout";

@@ -16,9 +16,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One selector thread owning a set of client connections and its own upstream pools. Everything a request touches
- * (client socket, upstream socket, pool) belongs to one loop, so the data path needs no locks; other threads only
- * hand work in through {@link #execute}.
+ * One selector thread owning a set of client connections and its own upstream pools and buffers. Everything a
+ * request touches (client socket, upstream socket, pool) belongs to one loop, so the data path needs no locks; other
+ * threads only hand work in through {@link #execute}.
+ *
+ * <p>A failure never leaves the loop: whatever one connection's handling throws (an {@link Error} such as
+ * {@code OutOfMemoryError} included) closes that connection, logged with its cause and counted, and the loop goes on;
+ * this holds for readiness events, handed-in tasks and the timeout sweep alike. Should the loop itself still fail
+ * (the selector breaks), it closes its connections and reports {@link #isDead()}, and the front door starts a new
+ * loop in its place and hands it no more connections.
  *
  * <p>Timeouts are checked by a sweep every {@value #SWEEP_MILLIS} ms over this loop's connections: with tens to a few
  * thousand connections per loop a scan is cheaper and simpler than a timer wheel, at ±{@value #SWEEP_MILLIS} ms
@@ -39,6 +45,8 @@ final class EventLoop implements Runnable {
 
     final ForwardConfig config;
     final Selector selector;
+    final BufferPool buffers;
+    final DataPathCounters counters;
     /** {@link System#nanoTime()} read once per select round; good enough for deadlines. */
     long now = System.nanoTime();
     volatile boolean draining;
@@ -52,13 +60,16 @@ final class EventLoop implements Runnable {
      * so an identity look-up (no record hashing, no allocation) finds the pool on the hot path.
      */
     private final IdentityHashMap<Replica, UpstreamPool> poolsByReplica = new IdentityHashMap<>();
+    private volatile boolean dead;
     private long nextSweep;
     private long drainDeadline;
 
     record HostPort(String host, int port) {}
 
-    EventLoop(ForwardConfig config, String name) throws IOException {
+    EventLoop(ForwardConfig config, DataPathCounters counters, String name) throws IOException {
         this.config = config;
+        this.counters = counters;
+        this.buffers = new BufferPool(counters);
         this.selector = Selector.open();
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
@@ -68,22 +79,41 @@ final class EventLoop implements Runnable {
         thread.start();
     }
 
+    String name() {
+        return thread.getName();
+    }
+
+    /** Whether the loop stopped after a failure of its own (not a shutdown): it must get no more connections. */
+    boolean isDead() {
+        return dead;
+    }
+
     /** Runs {@code task} on this loop's thread (from any thread). */
     void execute(Runnable task) {
         tasks.add(task);
         selector.wakeup();
+        if (dead) runLeftoverTasks(); // nobody else will: let them fail fast instead of hanging
     }
 
-    /** Takes over a freshly accepted client socket (from the acceptor thread). */
+    /** Takes over a freshly accepted client socket (from the acceptor thread); it counts as open from here on. */
     void adopt(SocketChannel ch) {
         execute(() -> {
+            if (dead) {
+                drop(ch);
+                return;
+            }
             try {
                 clients.add(new ClientConnection(this, ch, clients.size()));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 log.debug("client gone before registration: {}", e.toString());
-                closeQuietly(ch);
+                drop(ch);
             }
         });
+    }
+
+    private void drop(SocketChannel ch) {
+        counters.open.decrementAndGet();
+        closeQuietly(ch);
     }
 
     /** Stops taking requests: idle clients close now, busy ones after their response or at {@code graceNanos}. */
@@ -109,11 +139,14 @@ final class EventLoop implements Runnable {
         return pool;
     }
 
-    /** Abandons the exchanges waiting on {@code gone} (from any thread); see {@link Exchange#replicaLeft}. */
+    /** Abandons the exchanges waiting on {@code gone} (from any thread); see {@link ReplicaCall#replicaLeft}. */
     void replicaLeft(Replica gone) {
         execute(() -> {
             for (int i = clients.size() - 1; i >= 0; i--) {
-                if (i < clients.size()) clients.get(i).replicaLeft(gone);
+                if (i < clients.size()) {
+                    ClientConnection c = clients.get(i);
+                    safely(c, () -> c.replicaLeft(gone));
+                }
             }
         });
     }
@@ -129,11 +162,17 @@ final class EventLoop implements Runnable {
 
     void removeClient(ClientConnection c) {
         int slot = c.slot;
+        if (slot >= clients.size() || clients.get(slot) != c) return;
         ClientConnection last = clients.remove(clients.size() - 1);
         if (last != c) {
             clients.set(slot, last);
             last.slot = slot;
         }
+        counters.open.decrementAndGet();
+    }
+
+    int clientCount() {
+        return clients.size();
     }
 
     @Override
@@ -150,8 +189,10 @@ final class EventLoop implements Runnable {
                 }
                 if (draining && (closeIdleClients() || now - drainDeadline >= 0)) break;
             }
-        } catch (IOException | RuntimeException e) {
-            log.error("event loop {} failed", thread.getName(), e);
+        } catch (Throwable e) {
+            dead = !draining;
+            log.error("event loop {} failed; its connections are closed{}", thread.getName(),
+                    dead ? " and a new loop takes its place" : "", e);
         } finally {
             closeEverything();
         }
@@ -161,22 +202,49 @@ final class EventLoop implements Runnable {
         Handler h = (Handler) key.attachment();
         try {
             if (key.isValid()) h.onReady(key.readyOps());
-        } catch (RuntimeException e) {
-            log.warn("closing connection after unexpected failure", e);
+        } catch (Throwable e) {
+            failed(h, e);
+        }
+    }
+
+    /** Runs {@code work} for one connection; whatever it throws closes that connection only. */
+    private void safely(Handler h, Runnable work) {
+        try {
+            work.run();
+        } catch (Throwable e) {
+            failed(h, e);
+        }
+    }
+
+    private void failed(Handler h, Throwable e) {
+        counters.failed();
+        log.warn("closing a connection after an unexpected failure: {}", e.toString(), e);
+        try {
             h.fail(e);
+        } catch (Throwable again) {
+            log.warn("closing the failed connection failed too: {}", again.toString());
         }
     }
 
     private void runTasks() {
         Runnable t;
         while ((t = tasks.poll()) != null) {
-            t.run();
+            try {
+                t.run();
+            } catch (Throwable e) {
+                counters.failed();
+                log.warn("a task on event loop {} failed: {}", thread.getName(), e.toString(), e);
+            }
         }
     }
 
     private void sweep() {
         for (int i = clients.size() - 1; i >= 0; i--) {
-            if (i < clients.size()) clients.get(i).checkTimeout(now);
+            if (i < clients.size()) {
+                ClientConnection c = clients.get(i);
+                long t = now;
+                safely(c, () -> c.checkTimeout(t));
+            }
         }
         for (Iterator<UpstreamPool> it = pools.values().iterator(); it.hasNext(); ) {
             UpstreamPool pool = it.next();
@@ -197,24 +265,44 @@ final class EventLoop implements Runnable {
 
     private void closeEverything() {
         for (int i = clients.size() - 1; i >= 0; i--) {
-            if (i < clients.size()) clients.get(i).close();
+            if (i < clients.size()) closeQuietly(clients.get(i));
         }
         for (UpstreamPool p : pools.values()) {
-            p.closeAll();
+            try {
+                p.closeAll();
+            } catch (Throwable ignored) {
+                // closing what is left; nothing more to do
+            }
         }
         pools.clear();
         poolsByReplica.clear();
-        Runnable t;
-        while ((t = tasks.poll()) != null) {
-            t.run();
-        }
+        runLeftoverTasks();
         for (int i = clients.size() - 1; i >= 0; i--) {
-            clients.get(i).close();
+            closeQuietly(clients.get(i));
         }
         try {
             selector.close();
         } catch (IOException ignored) {
             // nothing left to release
+        }
+    }
+
+    private void runLeftoverTasks() {
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            try {
+                t.run();
+            } catch (Throwable ignored) {
+                // the loop is gone; each task's connection is closed by its own failure
+            }
+        }
+    }
+
+    private static void closeQuietly(ClientConnection c) {
+        try {
+            c.close();
+        } catch (Throwable ignored) {
+            // it is going away either way
         }
     }
 

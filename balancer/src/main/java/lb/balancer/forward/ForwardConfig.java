@@ -6,7 +6,17 @@ import java.util.function.ToLongFunction;
 import lb.balancer.replica.ForwardListener;
 import lb.balancer.routing.Picker;
 
-/** The front door's validated settings, shared read-only by every event loop. Durations are in nanoseconds. */
+/**
+ * The front door's validated settings, shared read-only by every event loop. Durations are in nanoseconds.
+ *
+ * @param idleTimeoutNanos  a keep-alive connection with no request started is closed after this
+ * @param headTimeoutNanos  a request head must be complete this long after its first byte (slowloris), else 408
+ * @param bodyTimeoutNanos  longest a request body may stall; together with {@code minBodyRate} it bounds trickling
+ * @param minBodyRate       bytes per second a body must average; each byte read buys {@code 1/minBodyRate} s, and
+ *                          credit never exceeds {@code bodyTimeoutNanos}
+ * @param maxRequestBody    largest request body accepted (413 beyond when declared; the connection closes when a
+ *                          chunked body exceeds it)
+ */
 record ForwardConfig(
         Supplier<Picker> pickers,
         ForwardListener listener,
@@ -17,7 +27,11 @@ record ForwardConfig(
         long connectTimeoutNanos,
         long responseTimeoutNanos,
         int maxTries,
-        long clientIdleTimeoutNanos,
+        long idleTimeoutNanos,
+        long headTimeoutNanos,
+        long bodyTimeoutNanos,
+        long minBodyRate,
         long upstreamIdleTimeoutNanos,
-        int maxRequestBody) {
+        long maxRequestBody,
+        ReplicaLimits limits) {
 }

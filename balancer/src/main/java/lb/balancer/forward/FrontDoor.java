@@ -3,6 +3,7 @@ package lb.balancer.forward;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -38,7 +39,9 @@ public final class FrontDoor implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final ForwardConfig config;
     private final int loopCount;
+    private final int maxConnections;
     private final long shutdownGraceNanos;
+    private final DataPathCounters counters = new DataPathCounters();
     private ServerSocketChannel server;
     private EventLoop[] loops;
     private Thread acceptor;
@@ -47,12 +50,16 @@ public final class FrontDoor implements AutoCloseable {
     private FrontDoor(Builder b) {
         this.bindAddress = b.bindAddress;
         this.loopCount = b.eventLoops;
+        this.maxConnections = b.limits.maxConnections();
         this.shutdownGraceNanos = b.shutdownGrace.toNanos();
         this.config = new ForwardConfig(b.pickers, b.listener, b.keyHasher, Set.copyOf(b.adminPaths),
                 b.adminUpstream == null ? "127.0.0.1" : b.adminUpstream.getHostString(),
                 b.adminUpstream == null ? 1 : b.adminUpstream.getPort(),
                 b.connectTimeout.toNanos(), b.responseTimeout.toNanos(), b.maxTries,
-                b.clientIdleTimeout.toNanos(), b.upstreamIdleTimeout.toNanos(), b.maxRequestBody);
+                b.limits.idleTimeout().toNanos(), b.limits.headTimeout().toNanos(), b.limits.bodyTimeout().toNanos(),
+                b.limits.minBodyRate(), b.upstreamIdleTimeout.toNanos(), b.limits.maxRequestBody(),
+                new ReplicaLimits(b.limits.replicaMaxConcurrent(), b.limits.replicaMaxQueue(),
+                        b.limits.queueTimeout().toNanos()));
     }
 
     public static Builder builder() {
@@ -67,7 +74,7 @@ public final class FrontDoor implements AutoCloseable {
         server.bind(bindAddress, 1024);
         loops = new EventLoop[loopCount];
         for (int i = 0; i < loopCount; i++) {
-            loops[i] = new EventLoop(config, "front-door-loop-" + i);
+            loops[i] = new EventLoop(config, counters, "front-door-loop-" + i);
             loops[i].start();
         }
         acceptor = new Thread(this::acceptLoop, "front-door-acceptor");
@@ -99,16 +106,58 @@ public final class FrontDoor implements AutoCloseable {
         while (true) {
             try {
                 SocketChannel ch = server.accept();
-                loops[next].adopt(ch);
+                if (counters.open.incrementAndGet() > maxConnections) {
+                    counters.open.decrementAndGet();
+                    refuse(ch);
+                    continue;
+                }
+                liveLoop(next).adopt(ch);
                 next = (next + 1) % loops.length;
             } catch (ClosedChannelException e) {
                 return;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 if (!server.isOpen()) return;
                 log.warn("accept failed: {}", e.toString());
                 sleepBriefly(); // e.g. out of file descriptors: do not spin
             }
         }
+    }
+
+    /** Loop {@code i}, replaced first by a fresh one if it died: no connection is handed to a dead loop. */
+    private EventLoop liveLoop(int i) throws IOException {
+        EventLoop l = loops[i];
+        if (!l.isDead()) return l;
+        EventLoop fresh = new EventLoop(config, counters, l.name());
+        fresh.start();
+        loops[i] = fresh;
+        counters.loopRestarted();
+        log.warn("event loop {} had failed; a new one took its place", l.name());
+        return fresh;
+    }
+
+    /** Over {@code LB_MAX_CONNECTIONS}: a 503 at once and close, on the acceptor (the socket buffer is empty). */
+    private void refuse(SocketChannel ch) {
+        counters.refused();
+        try (ch) {
+            ch.configureBlocking(false);
+            ByteBuffer reply = ByteBuffer.allocate(256);
+            ErrorReplies.write(reply, 503, ErrorReplies.TOO_MANY_CONNECTIONS, false, false);
+            ch.write(reply.flip());
+        } catch (IOException e) {
+            // the client is gone already: nothing to tell it
+        }
+    }
+
+    /** For tests: makes loop {@code i} fail as a broken selector would, and waits until it has. */
+    void killLoopForTest(int i) throws IOException, InterruptedException {
+        loops[i].selector.close();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!loops[i].isDead() && System.nanoTime() < deadline) Thread.sleep(5);
+    }
+
+    /** What the data path counted about its defences (open connections, refusals, timeouts, failures). */
+    public DataPathCounters counters() {
+        return counters;
     }
 
     /**
@@ -118,6 +167,7 @@ public final class FrontDoor implements AutoCloseable {
     public void replicaLeft(Replica gone) {
         EventLoop[] current = loops;
         if (current == null) return;
+        config.limits().forget(gone);
         for (EventLoop l : current) {
             l.replicaLeft(gone);
         }
@@ -162,11 +212,10 @@ public final class FrontDoor implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(1);
         private Duration responseTimeout = Duration.ofSeconds(10);
         private int maxTries = 3;
-        private Duration clientIdleTimeout = Duration.ofSeconds(60);
+        private Limits limits = Limits.DEFAULTS;
         private Duration upstreamIdleTimeout = Duration.ofSeconds(20);
         private Duration shutdownGrace = Duration.ofSeconds(2);
         private int eventLoops = Runtime.getRuntime().availableProcessors();
-        private int maxRequestBody = 8 * 1024 * 1024;
 
         private Builder() {}
 
@@ -222,8 +271,9 @@ public final class FrontDoor implements AutoCloseable {
             return this;
         }
 
-        public Builder clientIdleTimeout(Duration d) {
-            this.clientIdleTimeout = positive(d, "clientIdleTimeout");
+        /** Deadlines and caps against slow or greedy clients; {@link Limits#DEFAULTS} unless set. */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 
@@ -241,13 +291,6 @@ public final class FrontDoor implements AutoCloseable {
         public Builder eventLoops(int n) {
             if (n < 1) throw new IllegalArgumentException("eventLoops must be at least 1: " + n);
             this.eventLoops = n;
-            return this;
-        }
-
-        /** Largest request body buffered for forwarding (413 beyond). */
-        public Builder maxRequestBody(int bytes) {
-            if (bytes < 0) throw new IllegalArgumentException("maxRequestBody must be >= 0: " + bytes);
-            this.maxRequestBody = bytes;
             return this;
         }
 

@@ -23,17 +23,29 @@ final class HeadWriter {
 
     /**
      * Writes the upstream request head. The client's Host is kept (the replicas do not do virtual hosting, and
-     * keeping it is what HAProxy does); when the client sent none (HTTP/1.0), Host becomes the upstream's host:port,
-     * because HTTP/1.1 requires one. A body, de-chunked by the caller, is always framed with Content-Length.
+     * keeping it is what HAProxy does); an absolute-form target is sent in origin form with its authority as Host
+     * (RFC 9112 §3.2.2); when the client sent no Host (HTTP/1.0), Host becomes the upstream's host:port, because
+     * HTTP/1.1 requires one. Framing is regenerated: {@code Content-Length: contentLength} when it is not negative,
+     * {@code Transfer-Encoding: chunked} when {@code chunked} (a streamed chunked body), else none.
      */
-    static void writeRequest(RequestHead h, ByteBuffer out, byte[] clientIp, String host, int port, long bodyLength) {
+    static void writeRequest(RequestHead h, ByteBuffer out, byte[] clientIp, String host, int port,
+                             long contentLength, boolean chunked) {
         byte[] b = h.buf;
-        out.put(b, 0, h.targetEnd).put(HTTP11_SP);
+        boolean absolute = h.authorityStart >= 0;
+        if (absolute) {
+            out.put(b, 0, h.methodEnd + 1);
+            if (h.pathStart == h.targetEnd || b[h.pathStart] != '/') out.put((byte) '/');
+            out.put(b, h.pathStart, h.targetEnd - h.pathStart).put(HTTP11_SP);
+        } else {
+            out.put(b, 0, h.targetEnd).put(HTTP11_SP);
+        }
         boolean forwarded = false;
+        boolean hostSent = false;
         for (int i = 0; i < h.count; i++) {
             byte k = h.kind[i];
-            if (k == HttpHead.OTHER || k == HttpHead.HOST || k == HttpHead.REQUEST_ID) {
+            if (k == HttpHead.OTHER || k == HttpHead.REQUEST_ID || (k == HttpHead.HOST && !absolute)) {
                 out.put(b, h.lineStart[i], h.valueEnd[i] - h.lineStart[i]).put(Ascii.CRLF);
+                hostSent |= k == HttpHead.HOST;
             } else if (k == HttpHead.FORWARDED_FOR) {
                 forwarded = true;
             }
@@ -48,16 +60,20 @@ final class HeadWriter {
             }
         }
         out.put(clientIp).put(Ascii.CRLF);
-        if (!h.hasHost) {
+        if (absolute) {
+            out.put(HOST).put(b, h.authorityStart, h.authorityEnd - h.authorityStart).put(Ascii.CRLF);
+        } else if (!hostSent) {
             out.put(HOST);
             Ascii.put(out, host);
             out.put((byte) ':');
             Ascii.putDecimal(out, port);
             out.put(Ascii.CRLF);
         }
-        if (h.contentLength >= 0 || h.chunked) {
+        if (chunked) {
+            out.put(CHUNKED);
+        } else if (contentLength >= 0) {
             out.put(CONTENT_LENGTH);
-            Ascii.putDecimal(out, bodyLength);
+            Ascii.putDecimal(out, contentLength);
             out.put(Ascii.CRLF);
         }
         out.put(Ascii.CRLF);

@@ -22,7 +22,13 @@ final class RequestHead extends HttpHead {
     int targetEnd;
     int pathStart;
     int pathEnd;
+    /** Absolute form ("http://authority/path"): {@code buf[authorityStart, authorityEnd)}, else both -1. */
+    int authorityStart = -1;
+    int authorityEnd = -1;
     boolean hasHost;
+    /** The Host header given more than once (RFC 9112 §3.2: a 400). */
+    boolean hostRepeated;
+    int hostHeader;
     boolean expectContinue;
     int requestIdHeader;
     /** The targeting headers (SPEC §8), for the balancer only: never forwarded. -1 when absent. */
@@ -39,6 +45,9 @@ final class RequestHead extends HttpHead {
     void reset() {
         super.reset();
         hasHost = false;
+        hostRepeated = false;
+        hostHeader = -1;
+        authorityStart = authorityEnd = -1;
         expectContinue = false;
         requestIdHeader = -1;
         regionHeader = -1;
@@ -54,8 +63,8 @@ final class RequestHead extends HttpHead {
         if (i == from || b[i] != ' ') return -1;
         methodEnd = i;
         int mLen = methodEnd - from;
-        isHead = mLen == 4 && b[from] == 'H' && b[from + 1] == 'E' && b[from + 2] == 'A' && b[from + 3] == 'D';
-        idempotent = isHead || (mLen == 3 && b[from] == 'G' && b[from + 1] == 'E' && b[from + 2] == 'T');
+        isHead = is(b, from, mLen, HEAD);
+        idempotent = isIdempotent(b, from, mLen);
         targetStart = ++i;
         while (i < lf && b[i] != ' ') {
             if ((b[i] & 0xff) <= 0x20 || b[i] == 0x7f) return -1;
@@ -66,24 +75,51 @@ final class RequestHead extends HttpHead {
         int v = parseVersion(b, i + 1, lf);
         if (v < 0) return -1;
         if (v != lf && !(v == lf - 1 && b[v] == '\r')) return -1;
-        return locatePath(b);
+        return locatePath(b, mLen == 7 && is(b, from, mLen, OPTIONS));
     }
 
-    /** Origin form "/p?q", absolute form "http://h/p?q" (path "/" when empty) or "*". */
-    private int locatePath(byte[] b) {
+    private static final byte[] HEAD = Ascii.bytes("HEAD");
+    private static final byte[] OPTIONS = Ascii.bytes("OPTIONS");
+    private static final byte[][] IDEMPOTENT = {Ascii.bytes("GET"), HEAD, OPTIONS, Ascii.bytes("PUT"),
+            Ascii.bytes("DELETE"), Ascii.bytes("TRACE")};
+    private static final byte[] HTTP_SCHEME = Ascii.bytes("http://");
+
+    /** Methods are case-sensitive (RFC 9110 §9.1). */
+    private static boolean is(byte[] b, int from, int len, byte[] method) {
+        return len == method.length && java.util.Arrays.equals(b, from, from + len, method, 0, len);
+    }
+
+    /** RFC 9110 §9.2.2: GET, HEAD, OPTIONS, TRACE, PUT and DELETE may be sent again without changing the outcome. */
+    private static boolean isIdempotent(byte[] b, int from, int len) {
+        for (byte[] m : IDEMPOTENT) {
+            if (is(b, from, len, m)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Origin form "/p?q", absolute form "http://authority/p?q" (path "/" when empty) or "*" (OPTIONS only, RFC 9112
+     * §3.2.4). Authority form is CONNECT's, and this is no forward proxy: refused.
+     */
+    private int locatePath(byte[] b, boolean options) {
         int s = targetStart;
         if (b[s] == '/') {
             pathStart = s;
         } else if (targetEnd - s == 1 && b[s] == '*') {
+            if (!options) return -1;
             asterisk = true;
             pathStart = pathEnd = s;
             return 0;
         } else {
-            int scheme = s;
-            while (scheme < targetEnd && b[scheme] != ':') scheme++;
-            if (scheme + 2 >= targetEnd || b[scheme + 1] != '/' || b[scheme + 2] != '/') return -1;
-            int p = scheme + 3;
-            while (p < targetEnd && b[p] != '/' && b[p] != '?') p++;
+            if (targetEnd - s <= HTTP_SCHEME.length || !Ascii.equalsLower(b, s, HTTP_SCHEME.length, HTTP_SCHEME)) {
+                return -1;
+            }
+            int p = s + HTTP_SCHEME.length;
+            authorityStart = p;
+            while (p < targetEnd && b[p] != '/' && b[p] != '?' && b[p] != '#') p++;
+            authorityEnd = p;
+            // An empty authority, or userinfo ("user@host", RFC 9110 §4.2.4), is not a usable target.
+            if (authorityEnd == authorityStart || !validHost(b, authorityStart, authorityEnd)) return -1;
             pathStart = p;
         }
         int e = pathStart;
@@ -106,8 +142,31 @@ final class RequestHead extends HttpHead {
     }
 
     private byte onHost() {
+        hostRepeated |= hasHost;
         hasHost = true;
+        hostHeader = count;
         return HOST;
+    }
+
+    /**
+     * RFC 9112 §3.2: HTTP/1.1 requests carry exactly one Host; a missing, repeated or malformed one is a 400. With an
+     * absolute-form target the authority wins over Host (§3.2.2), and is what the replica gets as Host.
+     */
+    @Override
+    boolean validate() {
+        if (hostRepeated || (!http10 && !hasHost)) return false;
+        return !hasHost || validHost(buf, valueStart[hostHeader], valueEnd[hostHeader]);
+    }
+
+    /** uri-host [":" port] (RFC 3986 §3.2.2): reg-name or IP literal characters only; empty is allowed. */
+    private static boolean validHost(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xff;
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~%!$&'()*+;=:[]".indexOf(c) >= 0;
+            if (!ok) return false;
+        }
+        return true;
     }
 
     /** Called after a successful parse: records the key header, the targeting headers and Expect. */

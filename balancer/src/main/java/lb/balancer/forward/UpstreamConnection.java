@@ -8,23 +8,24 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
- * One non-blocking keep-alive connection to an upstream. It moves bytes and reports events to the {@link Exchange}
- * that leases it; all HTTP decisions are the exchange's. Idle (no owner) it only watches for the peer closing.
+ * One non-blocking keep-alive connection to an upstream. It moves bytes and reports events to the {@link Attempt}
+ * that leases it; all HTTP decisions are the attempt's. Idle (no owner) it holds no buffers and only watches for the
+ * peer closing.
  *
  * <p>Loop-confined.
  */
 final class UpstreamConnection implements EventLoop.Handler {
 
-    static final int BUFFER_SIZE = 32 * 1024;
-
     final UpstreamPool pool;
-    /** The request head (and a small body) to send; write mode while the exchange fills it. */
-    final ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_SIZE);
-    /** Response bytes; heap so heads are parsed straight from the array. Write mode. */
-    final ByteBuffer in = ByteBuffer.allocate(BUFFER_SIZE);
-    /** A body too large for {@link #out}, sent from the client's buffer without copying. */
+    /** The request head (and a small body) to send, direct; write mode while the attempt fills it. Null when idle. */
+    ByteBuffer out;
+    /** Response bytes, heap so heads are parsed straight from the array; write mode. Null when idle. */
+    ByteBuffer in;
+    /** Body bytes sent from the client's buffer without copying, after {@link #out}. */
     ByteBuffer body;
-    Exchange owner;
+    /** A few framing bytes after {@link #body} (re-chunking a streamed body). */
+    ByteBuffer suffix;
+    Attempt owner;
     boolean connected;
     /** Whether this connection already carried a request: then a failure before any response may just be staleness. */
     boolean reused;
@@ -32,7 +33,7 @@ final class UpstreamConnection implements EventLoop.Handler {
 
     private final SocketChannel ch;
     private final SelectionKey key;
-    private final ByteBuffer[] gather = new ByteBuffer[2];
+    private final ByteBuffer[] gather = new ByteBuffer[3];
     private boolean writing;
     private boolean closed;
     private int interest;
@@ -52,7 +53,7 @@ final class UpstreamConnection implements EventLoop.Handler {
         }
     }
 
-    /** Starts sending {@link #out} (flipped here) and {@link #body}; completion is reported as {@code requestSent}. */
+    /** Starts sending {@link #out} (flipped here), {@link #body} and {@link #suffix}; completion is {@code requestSent}. */
     void send() {
         out.flip();
         writing = true;
@@ -91,14 +92,17 @@ final class UpstreamConnection implements EventLoop.Handler {
     private void flush() {
         try {
             boolean done;
-            if (body == null) {
+            if (body == null && suffix == null) {
                 ch.write(out);
                 done = !out.hasRemaining();
             } else {
-                gather[0] = out;
-                gather[1] = body;
-                ch.write(gather);
-                done = !body.hasRemaining();
+                int n = 0;
+                gather[n++] = out;
+                if (body != null) gather[n++] = body;
+                if (suffix != null) gather[n++] = suffix;
+                ch.write(gather, 0, n);
+                done = !out.hasRemaining() && (body == null || !body.hasRemaining())
+                        && (suffix == null || !suffix.hasRemaining());
             }
             if (!done) {
                 setInterest(interest | SelectionKey.OP_WRITE);
@@ -111,7 +115,8 @@ final class UpstreamConnection implements EventLoop.Handler {
         writing = false;
         out.clear();
         body = null;
-        gather[1] = null;
+        suffix = null;
+        gather[1] = gather[2] = null;
         setInterest(interest & ~SelectionKey.OP_WRITE);
         owner.requestSent();
     }
@@ -145,29 +150,40 @@ final class UpstreamConnection implements EventLoop.Handler {
         }
     }
 
-    /** Prepares for a new exchange after being idle in the pool. */
-    void lease(Exchange exchange) {
-        owner = exchange;
-        in.clear();
-        out.clear();
+    /** Prepares for an attempt: takes buffers from the loop's pool. */
+    void lease(Attempt attempt) {
+        owner = attempt;
+        if (in == null) in = pool.loop.buffers.heap();
+        if (out == null) out = pool.loop.buffers.direct();
         body = null;
+        suffix = null;
         writing = false;
         if (connected) setReading(true);
+    }
+
+    /** Going idle in the pool: the buffers go back. */
+    void releaseBuffers() {
+        owner = null;
+        body = null;
+        suffix = null;
+        pool.loop.buffers.release(in);
+        pool.loop.buffers.release(out);
+        in = out = null;
     }
 
     /** Closes the socket; true the first time only. Use {@link UpstreamPool#close} so the pool's count stays right. */
     boolean closeChannel() {
         if (closed) return false;
         closed = true;
-        owner = null;
         key.cancel();
         EventLoop.closeQuietly(ch);
+        releaseBuffers();
         return true;
     }
 
     @Override
     public void fail(Throwable cause) {
-        Exchange o = owner;
+        Attempt o = owner;
         if (o != null) o.upstreamFailed(cause);
         else pool.close(this);
     }

@@ -52,6 +52,7 @@ final class UpstreamPool {
     }
 
     void release(UpstreamConnection c) {
+        c.releaseBuffers();
         c.idleSince = loop.now;
         idle.addLast(c);
         if (idle.size() > MAX_IDLE) {

@@ -50,4 +50,20 @@ class ChunkedParserTest {
             assertFalse(p.done());
         }
     }
+
+    @Test
+    void aChunkSizeWithWhitespaceInsideIsMalformedNotTheFirstNumber() {
+        // Before: "1 2" was read as a chunk of 1 with the extension " 2".
+        for (String bad : new String[] {"1 2\r\n", "1\t2\r\n", "1 x\r\n", "1;a\u0000\r\n"}) {
+            byte[] b = bad.getBytes(StandardCharsets.ISO_8859_1);
+            ChunkedParser p = new ChunkedParser();
+            p.reset();
+            assertEquals(ChunkedParser.MALFORMED, p.parse(b, 0, b.length, null), bad);
+        }
+        byte[] ok = "1 ;ext=1\r\nx\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        ChunkedParser p = new ChunkedParser();
+        p.reset();
+        assertEquals(ok.length, p.parse(ok, 0, ok.length, null));
+        assertTrue(p.done(), "whitespace before an extension is BWS and allowed");
+    }
 }

@@ -80,6 +80,7 @@ final class FakeBackend implements AutoCloseable {
                 }
                 reply(ex, 200, "slow");
             }
+            case "/405" -> reply(ex, 405, "{\"message\": \"no such method\"}");
             default -> reply(ex, 404, "Not found");
         }
     }

@@ -1,0 +1,28 @@
+package lb.balancer.forward;
+
+import java.util.concurrent.ConcurrentHashMap;
+import lb.balancer.replica.Replica;
+
+/**
+ * The {@link ReplicaGate} of every replica, shared by all event loops. A replica replaced at a new address is a new
+ * {@link Replica} value and gets a fresh gate; {@link #forget} drops the gate of one that left.
+ *
+ * @param maxConcurrent requests in flight to one replica at most
+ * @param maxQueue      requests waiting for one replica at most; beyond it a request gets a 503 at once
+ * @param queueTimeoutNanos longest wait in the queue before a 503
+ */
+record ReplicaLimits(int maxConcurrent, int maxQueue, long queueTimeoutNanos,
+                     ConcurrentHashMap<Replica, ReplicaGate> gates) {
+
+    ReplicaLimits(int maxConcurrent, int maxQueue, long queueTimeoutNanos) {
+        this(maxConcurrent, maxQueue, queueTimeoutNanos, new ConcurrentHashMap<>());
+    }
+
+    ReplicaGate gate(Replica replica) {
+        return gates.computeIfAbsent(replica, r -> new ReplicaGate(maxConcurrent, maxQueue));
+    }
+
+    void forget(Replica replica) {
+        gates.remove(replica);
+    }
+}
