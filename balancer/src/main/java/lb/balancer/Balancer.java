@@ -5,13 +5,24 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import lb.balancer.api.AdminApi;
+import lb.balancer.api.AdminPage;
+import lb.balancer.api.StatusSources;
 import lb.balancer.config.BalancerConfig;
 import lb.balancer.config.InvalidSettingException;
 import lb.balancer.forward.FrontDoor;
 import lb.balancer.health.HealthMonitor;
+import lb.balancer.health.HeartbeatListener;
+import lb.balancer.health.HeartbeatLog;
 import lb.balancer.membership.PoolException;
+import lb.balancer.metrics.ForwardMetrics;
+import lb.balancer.metrics.FrontDoorMetrics;
+import lb.balancer.metrics.Metrics;
+import lb.balancer.metrics.PoolHistory;
+import lb.balancer.metrics.PoolMetrics;
 import lb.balancer.membership.ReplicaPool;
+import lb.balancer.membership.Transition;
 import lb.balancer.replica.ForwardListener;
 import lb.balancer.replica.Replica;
 import lb.balancer.routing.ReplicaStats;
@@ -23,6 +34,9 @@ import lb.balancer.runtime.ProcessRuntime;
 import lb.balancer.runtime.ReadinessProbe;
 import lb.balancer.runtime.ReplicaRuntime;
 import lb.balancer.runtime.StaticRuntime;
+import lb.balancer.trace.PoolExplainer;
+import lb.balancer.trace.TraceLog;
+import lb.balancer.trace.Tracer;
 import lb.hashring.RequestKeys;
 import lb.hashring.RingConfig;
 import org.slf4j.Logger;
@@ -65,18 +79,32 @@ public final class Balancer implements AutoCloseable {
         ReplicaPool pool = new ReplicaPool(runtime(config), strategy, capacity, Duration.ofSeconds(1),
                 Duration.ofSeconds(30), config.pool().adminTimeout(), config.pool().maxEjectionPercent());
         pool.onLeave(stats::forget); // a replacement starts fresh
-        HealthMonitor health = new HealthMonitor(pool, config.health());
+        // Insight: the journal's history and the heartbeats feed /status and /metrics; subscribed before bootstrap,
+        // so the first events count too.
+        Metrics metrics = new Metrics();
+        PoolHistory history = new PoolHistory();
+        pool.journal().subscribe(history);
+        PoolMetrics poolMetrics = PoolMetrics.register(metrics, pool, stats, history);
+        HeartbeatLog heartbeats = new HeartbeatLog();
+        pool.journal().subscribe(e -> {
+            if (e.transition() == Transition.REMOVED) heartbeats.forget(e.replica());
+        });
+        ForwardMetrics traffic = new ForwardMetrics(metrics, pool::strategy);
+        TraceLog traces = new TraceLog();
+        HealthMonitor health = new HealthMonitor(pool, config.health(), HeartbeatListener.all(heartbeats, poolMetrics));
         try {
             // A cold pool may boot slower than an /add answers: the fresh start gets the readiness deadline.
             pool.bootstrap(config.replicas(), config.readyTimeout());
             health.start();
-            AdminApi admin = new AdminApi(pool, capacity, strategies);
+            AdminApi admin = new AdminApi(pool, capacity, strategies, new StatusSources(traffic, heartbeats, history, traces),
+                    List.of(new AdminPage("/metrics", Metrics.CONTENT_TYPE, metrics::scrape)));
             int adminPort = admin.start(LOOPBACK, 0);
             FrontDoor frontDoor = FrontDoor.builder()
                     .bind("0.0.0.0", config.port())
                     .eventLoops(config.eventLoops())
                     .pickers(pool.pickers())
-                    .listener(ForwardListener.all(health, stats))
+                    .listener(ForwardListener.all(health, stats, traffic))
+                    .tracer(Tracer.of(new PoolExplainer(pool, stats), traces))
                     .keyHasher(RequestKeys::toNumber)
                     .admin(AdminApi.PATHS, new InetSocketAddress(LOOPBACK, adminPort))
                     .connectTimeout(config.connectTimeout())
@@ -84,6 +112,7 @@ public final class Balancer implements AutoCloseable {
                     .build()
                     .start();
             pool.onLeave(frontDoor::replicaLeft);
+            FrontDoorMetrics.register(metrics, frontDoor.counters());
             log.info("balancer listening on port {} ({} runtime, strategy {}, hash {}, replicas {})", frontDoor.port(),
                     config.runtime().name().toLowerCase(java.util.Locale.ROOT), strategy.name(), ring.preset().name(),
                     pool.names());

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class AdminApi implements AutoCloseable {
 
     /** The paths the front door hands to this API instead of forwarding to replicas. */
-    public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm", "/status", "/strategy", "/ring",
-            "/dashboard");
+    public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm", "/status", "/strategy", "/metrics",
+            "/ring", "/dashboard");
 
     static final String TOO_MANY_TO_ADD = "Length of hostname list is more than newly added instances";
     static final String TOO_MANY_TO_REMOVE = "Length of hostname list is more than removable instances";
@@ -38,14 +38,25 @@ public final class AdminApi implements AutoCloseable {
     private final int maxReplicas;
     /** What new strategies are built with (and the stats {@code /status} shows). */
     private final StrategyContext strategies;
+    private final StatusSources sources;
     private final Javalin app;
     private final DashboardPage dashboard = DashboardPage.load();
 
     /** @param strategies the ring settings, stats and randomness that {@code PUT /strategy} builds strategies with */
     public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies) {
+        this(pool, maxReplicas, strategies, StatusSources.none(), List.of());
+    }
+
+    /**
+     * @param sources what {@code /status} tells besides the pool's state (traffic, heartbeats, history)
+     * @param pages   read-only pages served besides the JSON endpoints ({@code GET /metrics})
+     */
+    public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies, StatusSources sources,
+            List<AdminPage> pages) {
         this.pool = pool;
         this.maxReplicas = maxReplicas;
         this.strategies = strategies;
+        this.sources = sources;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.concurrency.useVirtualThreads = true;
@@ -59,6 +70,9 @@ public final class AdminApi implements AutoCloseable {
             config.routes.put("/strategy", this::switchStrategy);
             config.routes.get("/ring", this::ring);
             config.routes.get("/dashboard", this::dashboard);
+            for (AdminPage page : pages) {
+                config.routes.get(page.path(), ctx -> ctx.contentType(page.contentType()).result(page.body().get()));
+            }
             config.routes.exception(ApiError.class, (error, ctx) -> fail(ctx, error.status(), error.getMessage()));
             config.routes.error(404, ctx -> fail(ctx, 404, "'" + ctx.path() + "' is not an admin endpoint"));
             config.routes.error(405, ctx -> fail(ctx, 405, "Method " + ctx.method() + " is not allowed on " + ctx.path()));
@@ -78,7 +92,7 @@ public final class AdminApi implements AutoCloseable {
     /** Which replicas take traffic right now and why not the others: the insight {@code /rep} does not give. */
     private void status(Context ctx) {
         ctx.status(200).contentType("application/json")
-                .result(JsonText.success(StatusView.of(pool, strategies.stats())));
+                .result(JsonText.success(StatusView.of(pool, strategies.stats(), sources)));
     }
 
     /** The ring the strategy routes on, slot by slot: what the dashboard draws. */

@@ -25,6 +25,7 @@ final class AdminCall implements Exchange.Call, Attempt.Owner {
     public void begin(String path) {
         active = true;
         ForwardConfig cfg = loop.config;
+        attempt.relay.trace = null; // admin answers are not traced
         attempt.start(this, loop.pool(cfg.adminHost(), cfg.adminPort()), null, false, path);
     }
 

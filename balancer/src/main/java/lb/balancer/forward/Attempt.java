@@ -22,7 +22,10 @@ final class Attempt {
 
     /** What the attempt reports; exactly one of these per {@link #start}, unless {@link #abort} came first. */
     interface Owner {
-        /** Nothing of a response arrived: {@code CONNECT_FAILED} (refused, broken) or {@code TIMED_OUT}. */
+        /**
+         * Nothing of a response arrived: {@code CONNECT_FAILED} (refused, unreachable), {@code RESET} (the connection
+         * broke once open) or {@code TIMED_OUT}.
+         */
         void failedBeforeResponse(Outcome outcome);
 
         /** The upstream's answer is not HTTP; nothing was sent to the client. */
@@ -215,13 +218,14 @@ final class Attempt {
 
     private void brokenBeforeResponse() {
         boolean stale = up != null && up.reused;
+        Outcome outcome = send == Send.CONNECTING ? Outcome.CONNECT_FAILED : Outcome.RESET; // refused, or broken once open
         closeUpstream();
         if (stale && !freshRetried && !client.body.streamed) {
             freshRetried = true;
             send(null);
             return;
         }
-        owner.failedBeforeResponse(Outcome.CONNECT_FAILED);
+        owner.failedBeforeResponse(outcome);
     }
 
     private void badResponse() {

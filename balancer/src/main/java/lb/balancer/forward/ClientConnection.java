@@ -275,7 +275,12 @@ final class ClientConnection implements EventLoop.Handler {
     }
 
     void writeError(int status, String message) {
-        ErrorReplies.write(out(), status, message, keepAlive, req.http10);
+        writeError(status, message, null);
+    }
+
+    /** An error answer with the request's decision trace header ({@code trace} null when it was not traced). */
+    void writeError(int status, String message, String trace) {
+        ErrorReplies.write(out(), status, message, keepAlive, req.http10, trace);
     }
 
     /** Answers a request that cannot be framed or accepted, then closes (its remaining bytes cannot be trusted). */

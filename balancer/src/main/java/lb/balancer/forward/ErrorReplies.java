@@ -47,12 +47,18 @@ final class ErrorReplies {
      * the reply is at most a few KB and fits any buffer this data path writes it into.
      */
     static void write(ByteBuffer out, int status, String message, boolean keepAlive, boolean http10) {
+        write(out, status, message, keepAlive, http10, null);
+    }
+
+    /** As above, with an {@code X-LB-Trace} header when {@code trace} is not null (printable ASCII). */
+    static void write(ByteBuffer out, int status, String message, boolean keepAlive, boolean http10, String trace) {
         if (message.length() > MAX_MESSAGE) message = message.substring(0, MAX_MESSAGE) + "...";
         byte[] body = ("{\"message\": \"" + jsonEscape(message) + "\", \"status\": \"failure\"}")
                 .getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder(160).append("HTTP/1.1 ").append(status).append(' ')
                 .append(reason(status)).append("\r\nContent-Type: application/json\r\nContent-Length: ")
                 .append(body.length).append("\r\n");
+        if (trace != null) head.append("X-LB-Trace: ").append(trace).append("\r\n");
         if (!keepAlive) head.append("Connection: close\r\n");
         else if (http10) head.append("Connection: keep-alive\r\n");
         head.append("\r\n");

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import lb.balancer.replica.ForwardListener;
 import lb.balancer.routing.Picker;
+import lb.balancer.trace.Tracer;
 
 /**
  * The front door's validated settings, shared read-only by every event loop. Durations are in nanoseconds.
@@ -16,6 +17,7 @@ import lb.balancer.routing.Picker;
  *                          credit never exceeds {@code bodyTimeoutNanos}
  * @param maxRequestBody    largest request body accepted (413 beyond when declared; the connection closes when a
  *                          chunked body exceeds it)
+ * @param tracer            starts the decision trace of a request that sends {@code X-LB-Trace: 1}
  */
 record ForwardConfig(
         Supplier<Picker> pickers,
@@ -33,5 +35,6 @@ record ForwardConfig(
         long minBodyRate,
         long upstreamIdleTimeoutNanos,
         long maxRequestBody,
-        ReplicaLimits limits) {
+        ReplicaLimits limits,
+        Tracer tracer) {
 }

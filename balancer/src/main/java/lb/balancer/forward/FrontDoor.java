@@ -16,6 +16,7 @@ import java.util.function.ToLongFunction;
 import lb.balancer.replica.ForwardListener;
 import lb.balancer.replica.Replica;
 import lb.balancer.routing.Picker;
+import lb.balancer.trace.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ public final class FrontDoor implements AutoCloseable {
                 b.limits.idleTimeout().toNanos(), b.limits.headTimeout().toNanos(), b.limits.bodyTimeout().toNanos(),
                 b.limits.minBodyRate(), b.upstreamIdleTimeout.toNanos(), b.limits.maxRequestBody(),
                 new ReplicaLimits(b.limits.replicaMaxConcurrent(), b.limits.replicaMaxQueue(),
-                        b.limits.queueTimeout().toNanos()));
+                        b.limits.queueTimeout().toNanos()), b.tracer);
     }
 
     public static Builder builder() {
@@ -206,6 +207,7 @@ public final class FrontDoor implements AutoCloseable {
         private InetSocketAddress bindAddress = new InetSocketAddress(5000);
         private Supplier<Picker> pickers;
         private ForwardListener listener = ForwardListener.NONE;
+        private Tracer tracer = Tracer.OFF;
         private ToLongFunction<String> keyHasher;
         private Set<String> adminPaths = Set.of();
         private InetSocketAddress adminUpstream;
@@ -237,6 +239,12 @@ public final class FrontDoor implements AutoCloseable {
 
         public Builder listener(ForwardListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Explains the routing of requests that send {@code X-LB-Trace: 1} (off by default). */
+        public Builder tracer(Tracer tracer) {
+            this.tracer = Objects.requireNonNull(tracer, "tracer");
             return this;
         }
 

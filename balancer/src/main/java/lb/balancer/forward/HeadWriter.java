@@ -15,6 +15,7 @@ final class HeadWriter {
     private static final byte[] HOST = Ascii.bytes("Host: ");
     private static final byte[] CONTENT_LENGTH = Ascii.bytes("Content-Length: ");
     private static final byte[] SERVED_BY = Ascii.bytes("X-Served-By: ");
+    private static final byte[] TRACE = Ascii.bytes("X-LB-Trace: ");
     private static final byte[] CHUNKED = Ascii.bytes("Transfer-Encoding: chunked\r\n");
     private static final byte[] CLOSE = Ascii.bytes("Connection: close\r\n");
     private static final byte[] KEEP_ALIVE = Ascii.bytes("Connection: keep-alive\r\n");
@@ -80,10 +81,10 @@ final class HeadWriter {
     }
 
     /**
-     * Writes the client response head: the upstream status, its end-to-end headers, X-Served-By, and framing and
-     * connection headers chosen by the caller.
+     * Writes the client response head: the upstream status, its end-to-end headers, X-Served-By, the decision trace
+     * (when {@code trace} is not null), and framing and connection headers chosen by the caller.
      */
-    static void writeResponse(ResponseHead h, ByteBuffer out, String servedBy, boolean chunkedToClient,
+    static void writeResponse(ResponseHead h, ByteBuffer out, String servedBy, String trace, boolean chunkedToClient,
                               boolean keepAlive, boolean clientHttp10) {
         byte[] b = h.buf;
         out.put(STATUS_PREFIX).put(b, h.statusStart, h.statusLineEnd - h.statusStart).put(Ascii.CRLF);
@@ -96,6 +97,11 @@ final class HeadWriter {
         if (servedBy != null) {
             out.put(SERVED_BY);
             Ascii.put(out, servedBy);
+            out.put(Ascii.CRLF);
+        }
+        if (trace != null) {
+            out.put(TRACE);
+            Ascii.put(out, trace);
             out.put(Ascii.CRLF);
         }
         if (chunkedToClient) out.put(CHUNKED);

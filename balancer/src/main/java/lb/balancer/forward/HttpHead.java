@@ -32,7 +32,8 @@ abstract class HttpHead {
 
     /** Header kinds: {@link #OTHER} headers are copied, {@link #HOP} ones dropped, the rest handled specially. */
     static final byte OTHER = 0, HOP = 1, CONTENT_LENGTH = 2, TRANSFER_ENCODING = 3, CONNECTION = 4,
-            FORWARDED_FOR = 5, HOST = 6, REQUEST_ID = 7, EXPECT = 8, TARGET_REGION = 9, TARGET_REPLICA = 10;
+            FORWARDED_FOR = 5, HOST = 6, REQUEST_ID = 7, EXPECT = 8, TARGET_REGION = 9, TARGET_REPLICA = 10,
+            TRACE = 11;
 
     private static final byte[] CONNECTION_NAME = Ascii.bytes("connection");
     private static final byte[] KEEP_ALIVE = Ascii.bytes("keep-alive");

@@ -6,6 +6,7 @@ import lb.balancer.replica.Replica;
 import lb.balancer.routing.Pick;
 import lb.balancer.routing.RouteRequest;
 import lb.balancer.routing.Target;
+import lb.balancer.trace.Trace;
 
 /**
  * One client request sent to the replicas: derives the key, picks, waits for a slot at the replica's
@@ -37,6 +38,8 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
     private long startNanos;
     private long queueDeadline;
     private String path;
+    /** The request's decision trace; null unless it sent {@code X-LB-Trace: 1}. */
+    private Trace trace;
 
     ReplicaCall(ClientConnection client, EventLoop loop, Attempt attempt) {
         this.client = client;
@@ -49,6 +52,7 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
     public void begin(String path) {
         this.path = path;
         tries = 0;
+        trace = null; // a bad target header is answered before the trace starts
         RequestHead req = client.req;
         Target target = Target.NONE;
         if (req.targeted()) {
@@ -64,11 +68,14 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
                 ? ThreadLocalRandom.current().nextInt(100_000, 1_000_000)
                 : cfg.keyHasher().applyAsLong(key);
         route = RouteRequest.of(k, path, target);
+        trace = req.traced ? cfg.tracer().start(key == null ? Long.toString(k) : key, req.keySource(), k) : null;
+        attempt.relay.trace = trace;
         pickAndStart();
     }
 
     private void pickAndStart() {
         Pick pick = cfg.pickers().get().pick(route);
+        if (trace != null) trace.decided(route, pick);
         if (pick instanceof Pick.Routed(Replica r)) {
             replica = r;
             ReplicaGate g = cfg.limits().gate(r);
@@ -108,7 +115,8 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
         state = State.ATTEMPTING;
         listenerOpen = true;
         startNanos = System.nanoTime();
-        cfg.listener().started(replica);
+        cfg.listener().started(replica, tries);
+        if (trace != null) trace.started(replica);
         attempt.start(this, loop.pool(replica), replica.name(), true, path);
     }
 
@@ -127,7 +135,7 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
 
     @Override
     public void badResponse() {
-        finish(Outcome.CONNECT_FAILED);
+        finish(Outcome.BAD_RESPONSE);
         respond(502, ErrorReplies.BAD_GATEWAY);
     }
 
@@ -179,7 +187,7 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
 
     private void respond(int status, String message) {
         state = State.IDLE;
-        client.writeError(status, message);
+        client.writeError(status, message, trace == null ? null : trace.close(status));
         client.exchangeDone();
     }
 
@@ -193,7 +201,10 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
         }
         if (listenerOpen) {
             listenerOpen = false;
+            int status = attempt.relay.headParsed ? attempt.relay.head.status : 0;
+            if (status != 0) cfg.listener().responded(replica, status);
             cfg.listener().finished(replica, System.nanoTime() - startNanos, outcome);
+            if (trace != null) trace.ended(outcome, status);
         }
     }
 }

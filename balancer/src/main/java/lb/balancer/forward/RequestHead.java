@@ -3,6 +3,7 @@ package lb.balancer.forward;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import lb.balancer.routing.Target;
+import lb.balancer.trace.KeySource;
 
 /**
  * A parsed request head (see {@link HttpHead}) plus what routing needs: method, target, path, query, key header.
@@ -15,6 +16,8 @@ final class RequestHead extends HttpHead {
     private static final byte[] FORWARDED_FOR_NAME = Ascii.bytes("x-forwarded-for");
     private static final byte[] TARGET_REGION_NAME = Ascii.bytes("x-lb-region");
     private static final byte[] TARGET_REPLICA_NAME = Ascii.bytes("x-lb-replica");
+    private static final byte[] TRACE_NAME = Ascii.bytes("x-lb-trace");
+    private static final byte[] ONE = Ascii.bytes("1");
     private static final byte[] CONTINUE = Ascii.bytes("100-continue");
 
     int methodEnd;
@@ -36,6 +39,8 @@ final class RequestHead extends HttpHead {
     int replicaHeader;
     /** A targeting header given more than once: which one counts would be a guess. */
     boolean targetRepeated;
+    /** {@code X-LB-Trace: 1} was sent (the balancer's header: never forwarded). */
+    boolean traced;
     boolean isHead;
     boolean idempotent;
     /** "*" (OPTIONS *) has no path bytes to point at. */
@@ -53,6 +58,7 @@ final class RequestHead extends HttpHead {
         regionHeader = -1;
         replicaHeader = -1;
         targetRepeated = false;
+        traced = false;
         asterisk = false;
     }
 
@@ -133,6 +139,7 @@ final class RequestHead extends HttpHead {
         return switch (len) {
             case 4 -> Ascii.equalsLower(b, from, len, HOST_NAME) ? onHost() : OTHER;
             case 6 -> Ascii.equalsLower(b, from, len, EXPECT_NAME) ? EXPECT : OTHER;
+            case 10 -> Ascii.equalsLower(b, from, len, TRACE_NAME) ? TRACE : OTHER;
             case 11 -> Ascii.equalsLower(b, from, len, TARGET_REGION_NAME) ? TARGET_REGION : OTHER;
             case 12 -> Ascii.equalsLower(b, from, len, REQUEST_ID_NAME) ? REQUEST_ID
                     : Ascii.equalsLower(b, from, len, TARGET_REPLICA_NAME) ? TARGET_REPLICA : OTHER;
@@ -180,6 +187,8 @@ final class RequestHead extends HttpHead {
             } else if (kind[h] == TARGET_REPLICA) {
                 targetRepeated |= replicaHeader >= 0;
                 replicaHeader = h;
+            } else if (kind[h] == TRACE) {
+                traced |= Ascii.equalsLower(buf, valueStart[h], valueEnd[h] - valueStart[h], ONE);
             } else if (kind[h] == EXPECT
                     && Ascii.equalsLower(buf, valueStart[h], valueEnd[h] - valueStart[h], CONTINUE)) {
                 expectContinue = true;
@@ -213,6 +222,11 @@ final class RequestHead extends HttpHead {
 
     int pathLength() {
         return pathEnd - pathStart;
+    }
+
+    /** Where {@link #key()} comes from (asked for traced requests only). */
+    KeySource keySource() {
+        return requestIdHeader >= 0 ? KeySource.HEADER : queryId() != null ? KeySource.QUERY : KeySource.RANDOM;
     }
 
     /** The client's key: X-Request-Id, else query parameter {@code id}; null when neither is present. */

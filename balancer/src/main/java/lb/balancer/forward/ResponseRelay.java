@@ -1,6 +1,7 @@
 package lb.balancer.forward;
 
 import java.nio.ByteBuffer;
+import lb.balancer.trace.Trace;
 
 /**
  * Relays one upstream response to the client: parses its head, writes the client's head (X-Served-By, framing and
@@ -45,6 +46,8 @@ final class ResponseRelay {
     private long remaining;
     private int readPos;
     private String servedBy;
+    /** The request's decision trace, set per request by its call (null when untraced); survives {@link #reset}. */
+    Trace trace;
     private boolean rewrite404;
     private String path;
 
@@ -88,14 +91,15 @@ final class ResponseRelay {
         else framing = Framing.UNTIL_CLOSE;
         remaining = head.contentLength;
         chunks.reset();
+        String traceLine = trace == null ? null : trace.close(rewrite404 && head.status == 404 ? 400 : head.status);
         if (rewrite404 && head.status == 404) {
             discard = true;
-            client.writeError(400, ErrorReplies.unknownEndpoint(path));
+            client.writeError(400, ErrorReplies.unknownEndpoint(path), traceLine);
             return;
         }
         dechunk = framing == Framing.CHUNKED && req.http10;
         if (framing == Framing.UNTIL_CLOSE || dechunk) client.keepAlive = false;
-        HeadWriter.writeResponse(head, client.out(), servedBy, framing == Framing.CHUNKED && !dechunk,
+        HeadWriter.writeResponse(head, client.out(), servedBy, traceLine, framing == Framing.CHUNKED && !dechunk,
                 client.keepAlive, req.http10);
         headSent = true;
     }

@@ -56,6 +56,7 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
     private final ReplicaPool pool;
     private final HealthSettings settings;
     private final HttpClient client;
+    private final HeartbeatListener heartbeats;
     private final ScheduledExecutorService scheduler;
     private final Map<Replica, Integer> failures = new ConcurrentHashMap<>();
     private final Set<Replica> probing = ConcurrentHashMap.newKeySet();
@@ -65,8 +66,14 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
     private long majorityFailingSince = -1;
 
     public HealthMonitor(ReplicaPool pool, HealthSettings settings) {
+        this(pool, settings, HeartbeatListener.NONE);
+    }
+
+    /** @param heartbeats told the result of every heartbeat ({@code /status}, metrics) */
+    public HealthMonitor(ReplicaPool pool, HealthSettings settings, HeartbeatListener heartbeats) {
         this.pool = pool;
         this.settings = settings;
+        this.heartbeats = heartbeats;
         this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "health");
@@ -96,15 +103,23 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
     private void probe(Replica replica) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(replica.baseUri() + "/heartbeat"))
                 .timeout(settings.timeout()).build();
+        java.time.Instant sent = java.time.Instant.now();
+        long start = System.nanoTime();
         client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .whenComplete((response, error) -> {
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
                     probing.remove(replica);
                     boolean healthy = error == null && response.statusCode() == 200;
-                    scheduler.execute(() -> record(replica, healthy, error == null
-                            ? "status " + response.statusCode() : error.getClass().getSimpleName()));
+                    Heartbeat beat = new Heartbeat(sent, healthy,
+                            Heartbeat.describe(error == null ? response.statusCode() : 0, error), took);
+                    scheduler.execute(() -> {
+                        heartbeats.heartbeat(replica, beat);
+                        record(replica, healthy, beat.result());
+                    });
                 });
     }
 
+    /** @param detail what the heartbeat said ({@link Heartbeat#result()}), for the causes it gives */
     private void record(Replica replica, boolean healthy, String detail) {
         if (healthy) {
             if (pool.isDown(replica)) {
@@ -126,10 +141,10 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
         }
         int count = failures.merge(replica, 1, Integer::sum);
         log.debug("heartbeat of {} failed ({}), {} in a row", replica.name(), detail, count);
-        pool.markSuspect(replica, "heartbeat failed (" + detail + ")"); // a no-op when it already is
+        pool.markSuspect(replica, "heartbeat " + detail); // a no-op when it already is
         if (count >= settings.failures() && !holdBackBecauseMostFail()) {
             failures.remove(replica);
-            pool.markDown(replica, count + " heartbeats in a row failed (last: " + detail + ")");
+            pool.markDown(replica, "heartbeat " + detail + " x" + count); // e.g. "heartbeat timeout x2"
         }
     }
 
@@ -165,10 +180,20 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
         if (outcome != Outcome.RESPONDED) {
             scheduler.execute(() -> {
                 failures.putIfAbsent(replica, 0); // a good heartbeat then clears the suspicion
-                pool.markSuspect(replica, "forwarding failed (" + outcome.name().toLowerCase(java.util.Locale.ROOT)
-                        + ")");
+                pool.markSuspect(replica, whileForwarding(outcome));
             });
         }
+    }
+
+    /** The cause a failed forward gives, e.g. {@code "connect failed while forwarding"}. */
+    static String whileForwarding(Outcome outcome) {
+        return switch (outcome) {
+            case CONNECT_FAILED -> "connect failed while forwarding";
+            case RESET -> "connection reset while forwarding";
+            case BAD_RESPONSE -> "bad response while forwarding";
+            case TIMED_OUT -> "timeout while forwarding";
+            case RESPONDED -> "answered"; // never a cause: only failures get here
+        };
     }
 
     @Override

@@ -95,7 +95,7 @@ public final class BoundedHashStrategy implements HashingStrategy {
      * {@code ⌈c · (total + 1) / n⌉}, the most a replica may carry including the request being placed. The tiny
      * subtraction keeps binary rounding (1.25 · 4 / 5 = 1.0000000000000002) from raising the cap by one.
      */
-    static long cap(double c, long totalInFlight, int n) {
+    public static long cap(double c, long totalInFlight, int n) {
         return (long) Math.ceil(c * (totalInFlight + 1) / n - 1e-9);
     }
 }

@@ -159,8 +159,12 @@ class AdminStrategyApiTest {
         String status = send("GET", "/status", null).body();
         assertTrue(status.contains("{\"name\": \"Eu1\", \"id\": 4, \"health\": \"up\", \"address\": \"127.0.0.1:10004\", "
                 + "\"region\": \"eu\", \"settings\": {\"SERVER_LATENCY_MS\": \"40\"}, \"last\": {"), status);
-        assertTrue(status.contains("\"replica\": \"Eu1\", \"transition\": \"joined\", \"cause\": \"POST /add\"}, "
-                + "\"inFlight\": 0, \"emaMs\": null, \"peakEwmaMs\": null}"), status);
+        assertTrue(status.contains("\"replica\": \"Eu1\", \"transition\": \"joined\", \"cause\": \"POST /add\", "
+                + "\"summary\": \"POST /add\"}, \"picks\": 0, \"retries\": 0, "
+                + "\"responses\": {\"1xx\": 0, \"2xx\": 0, \"3xx\": 0, \"4xx\": 0, \"5xx\": 0}, "
+                + "\"errors\": {\"connect\": 0, \"reset\": 0, \"bad_response\": 0, \"timeout\": 0}, "
+                + "\"downtimeMs\": 0, \"timesReplaced\": 0, \"inFlight\": 0, \"emaMs\": null, \"peakEwmaMs\": null}"),
+                status);
     }
 
     @Test

@@ -187,6 +187,21 @@ class FrontDoorFailureTest {
     }
 
     @Test
+    void aConnectionClosedBeforeAnyAnswerIsAResetAndTheRetryIsTheSecondAttempt() throws Exception {
+        RawBackend raw = new RawBackend(1, (conn, n, head) -> null);
+        closeables.add(raw);
+        FakeBackend live = backend(2);
+        start(new TestPickers.Ordered(List.of(raw.replica(), live.replica())), Duration.ofSeconds(5));
+        try (RawClient c = new RawClient(door.port())) {
+            assertEquals(200, c.exchange(get("/home")).status());
+        }
+        assertEquals(List.of("started Raw1", "finished Raw1 RESET", "started Server2", "finished Server2 RESPONDED"),
+                listener.events);
+        assertEquals(List.of(1, 2), listener.attempts);
+        assertEquals(List.of(200), listener.statuses, "only the answer's status is reported");
+    }
+
+    @Test
     void answers502WhenTheReplicaSendsGarbage() throws Exception {
         RawBackend raw = new RawBackend(1, (conn, n, head) -> "NONSENSE\r\n\r\n".getBytes());
         closeables.add(raw);
@@ -194,7 +209,7 @@ class FrontDoorFailureTest {
         try (RawClient c = new RawClient(door.port())) {
             assertEquals(502, c.exchange(get("/a")).status());
         }
-        assertEquals(List.of("started Raw1", "finished Raw1 CONNECT_FAILED"), listener.events);
+        assertEquals(List.of("started Raw1", "finished Raw1 BAD_RESPONSE"), listener.events);
     }
 
     @Test

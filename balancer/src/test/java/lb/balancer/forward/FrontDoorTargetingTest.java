@@ -65,6 +65,14 @@ class FrontDoorTargetingTest {
     }
 
     @Test
+    void theTraceHeaderIsForTheBalancerOnly() throws Exception {
+        RawClient.Response r = get("X-LB-Replica: server1\r\nX-LB-Trace: 1\r\n");
+        assertEquals(200, r.status());
+        assertNull(r.headers().get("x-lb-trace"), "this front door was built without a tracer");
+        assertNull(one.seen.get(0).headers().getFirst("X-LB-Trace"), "never forwarded to the replica");
+    }
+
+    @Test
     void replicaHeaderPinsTheRequestAndIsNotForwarded() throws Exception {
         for (int i = 0; i < 4; i++) {
             assertEquals("Server1", get("X-LB-Replica: server1\r\n").headers().get("x-served-by"));

@@ -34,6 +34,20 @@ final class TestPickers {
 
     static final class Recording implements ForwardListener {
         final List<String> events = new CopyOnWriteArrayList<>();
+        /** The attempt number of every started attempt, and the status of every response head. */
+        final List<Integer> attempts = new CopyOnWriteArrayList<>();
+        final List<Integer> statuses = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void started(Replica replica, int attempt) {
+            attempts.add(attempt);
+            started(replica);
+        }
+
+        @Override
+        public void responded(Replica replica, int status) {
+            statuses.add(status);
+        }
 
         @Override
         public void started(Replica replica) {
