@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,16 +14,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import lb.balancer.config.BalancerConfig.HealthSettings;
-import lb.balancer.forward.FrontDoor;
-import lb.balancer.health.HealthMonitor;
+import java.util.Map;
+import lb.balancer.Balancer;
+import lb.balancer.config.BalancerConfigParser;
 import lb.balancer.membership.FakeRuntime;
 import lb.balancer.membership.ReplicaPool;
-import lb.balancer.replica.ForwardListener;
-import lb.balancer.routing.ConsistentHashStrategy;
-import lb.balancer.routing.ReplicaStats;
-import lb.balancer.routing.StrategyContext;
-import lb.hashring.RequestKeys;
+import lb.hashring.HashRing;
 import lb.hashring.RingConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,15 +50,12 @@ class DashboardBrowserTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final HealthSettings FAST = new HealthSettings(Duration.ofMillis(200), Duration.ofSeconds(1), 2);
     private static final Duration PAGE_BOUND = Duration.ofSeconds(15);
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private FakeRuntime runtime;
+    private Balancer balancer;
     private ReplicaPool pool;
-    private HealthMonitor health;
-    private AdminApi admin;
-    private FrontDoor frontDoor;
     private WebDriver browser;
 
     @BeforeAll
@@ -79,27 +71,13 @@ class DashboardBrowserTest {
     @BeforeEach
     void start() throws Exception {
         runtime = new FakeRuntime(true);
-        ReplicaStats stats = new ReplicaStats();
-        StrategyContext strategies = StrategyContext.of(RingConfig.defaults(), stats);
-        // Short backoff, so a replica whose replacement failed is retried soon after its starts heal.
-        pool = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56,
-                Duration.ofMillis(300), Duration.ofSeconds(1));
-        pool.onLeave(stats::forget);
-        pool.bootstrap(3);
-        health = new HealthMonitor(pool, FAST);
-        health.start();
-        admin = new AdminApi(pool, 56, strategies);
-        int adminPort = admin.start("127.0.0.1", 0);
-        frontDoor = FrontDoor.builder()
-                .bind("127.0.0.1", 0)
-                .pickers(pool.pickers())
-                .listener(ForwardListener.all(health, stats))
-                .keyHasher(RequestKeys::toNumber)
-                .admin(AdminApi.PATHS, new InetSocketAddress("127.0.0.1", adminPort))
-                .connectTimeout(Duration.ofMillis(500))
-                .responseTimeout(Duration.ofSeconds(5))
-                .build()
-                .start();
+        // The whole balancer as BalancerMain assembles it (metrics, heartbeat log, traces), over in-process replicas.
+        balancer = Balancer.start(BalancerConfigParser.parse(Map.of(
+                "LB_PORT", "0",
+                "LB_RUNTIME", "process", // the settings' runtime is unused: the fake one is given below
+                "LB_HEALTH_INTERVAL_MS", "200",
+                "LB_HEALTH_TIMEOUT_MS", "1000")), runtime);
+        pool = balancer.pool();
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toString());
@@ -117,10 +95,7 @@ class DashboardBrowserTest {
         if (browser != null) {
             browser.quit();
         }
-        frontDoor.close();
-        admin.close();
-        health.close();
-        pool.close();
+        balancer.close();
     }
 
     @Test
@@ -134,6 +109,16 @@ class DashboardBrowserTest {
                 "every slot coloured by one of the three owners");
         traffic(300);
         js("window.notReloaded = true");
+
+        // A traced request is listed with the slot and owner the ring computes, and marked on the ring.
+        HttpRequest traced = HttpRequest.newBuilder(URI.create(base() + "/home"))
+                .header("X-Request-Id", "123456").header("X-LB-Trace", "1").build();
+        assertEquals(200, client.send(traced, HttpResponse.BodyHandlers.discarding()).statusCode());
+        int slot = RingConfig.defaults().preset().requestSlot(123_456, 512);
+        String owner = "Server" + HashRing.of(RingConfig.defaults(), List.of(1, 2, 3)).serverFor(123_456);
+        await(d -> count("#traces li[data-key='123456'][data-slot='" + slot + "'][data-owner='" + owner + "']") == 1,
+                "the trace of key 123456: slot " + slot + ", owner " + owner);
+        assertEquals(1, count("#traced circle[data-slot='" + slot + "']"), "its slot marked on the ring");
 
         // An /add from outside shows up without a reload, with its nine virtual nodes and its arcs.
         assertEquals(200, send("POST", "/add", "{\"n\": 1, \"hostnames\": [\"S4\"]}").statusCode());
@@ -189,7 +174,7 @@ class DashboardBrowserTest {
     }
 
     private String base() {
-        return "http://127.0.0.1:" + frontDoor.port();
+        return "http://127.0.0.1:" + balancer.port();
     }
 
     // Read through one script each: the page redraws every second, so element handles would go stale between calls.
