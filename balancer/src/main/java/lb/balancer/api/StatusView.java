@@ -121,7 +121,7 @@ final class StatusView {
 
     /**
      * The event in a few words, as an operator would say it: {@code heartbeat timeout x2},
-     * {@code the runtime saw it exit, exit 137}, {@code connect failed while forwarding},
+     * {@code docker die event, exit 137}, {@code connect failed while forwarding},
      * {@code replaced from spare in 48 ms}.
      */
     static String summary(PoolEvent e) {

@@ -259,7 +259,7 @@ public final class ReplicaPool implements AutoCloseable {
     private void died(Replica instance, Death death) {
         context.run(() -> members.running(instance).filter(m -> m.health() != Health.DOWN).ifPresent(m -> {
             limited.remove(m.name());
-            healer.declareDead(m, "the runtime saw it exit", death == Death.UNKNOWN ? null : death);
+            healer.declareDead(m, runtime.deathWitness(), death == Death.UNKNOWN ? null : death);
         }));
     }
 

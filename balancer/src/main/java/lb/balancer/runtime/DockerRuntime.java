@@ -104,6 +104,11 @@ public final class DockerRuntime implements ReplicaRuntime {
     }
 
     @Override
+    public String deathWitness() {
+        return "docker die event";
+    }
+
+    @Override
     public boolean canSpawn() {
         return true;
     }

@@ -51,6 +51,11 @@ public final class ProcessRuntime implements ReplicaRuntime {
     }
 
     @Override
+    public String deathWitness() {
+        return "the replica's process exited";
+    }
+
+    @Override
     public boolean canSpawn() {
         return true;
     }

@@ -78,6 +78,14 @@ public interface ReplicaRuntime extends AutoCloseable {
         watchDeaths((Consumer<Replica>) replica -> onDeath.died(replica, Death.UNKNOWN));
     }
 
+    /**
+     * How this runtime learns of a death it reports through {@link #watchDeaths}, as the cause the journal gives it
+     * ({@code docker die event}): an operator reading {@code /status} should know who saw it die.
+     */
+    default String deathWitness() {
+        return "the runtime saw it exit";
+    }
+
     /** Told about a replica's death with what is known about it. Called on a runtime thread: must be quick. */
     @FunctionalInterface
     interface DeathListener {

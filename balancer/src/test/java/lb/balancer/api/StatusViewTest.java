@@ -19,8 +19,8 @@ class StatusViewTest {
     @Test
     void summariesSayWhatHappenedInAFewWords() {
         assertEquals("heartbeat timeout x2", StatusView.summary(event(Transition.DEAD, "heartbeat timeout x2", null, null)));
-        assertEquals("the runtime saw it exit, exit 137, OOM-killed", StatusView.summary(event(Transition.DEAD,
-                "the runtime saw it exit", new Death(137, true, List.of("Killed")), null)));
+        assertEquals("docker die event, exit 137, OOM-killed", StatusView.summary(event(Transition.DEAD,
+                "docker die event", new Death(137, true, List.of("Killed")), null)));
         assertEquals("replaced from spare in 48 ms", StatusView.summary(event(Transition.REPLACED_FROM_SPARE,
                 "replacing the dead instance", null, Duration.ofMillis(48))));
         assertEquals("replaced by a cold start in 2100 ms", StatusView.summary(event(Transition.REPLACED_COLD,

@@ -100,6 +100,39 @@ class SelfHealingIT {
         assertEquals(0, result.failed(), "failed GETs: " + result.statuses());
         assertEquals(10_000, result.ok());
         assertEquals(List.of("Server1", "Server2", "Server3"), names());
+
+        // The balancer's own account of the kill, the first of this run: /status tells it, /metrics counts it.
+        JsonNode status = JSON.readTree(docker.send("GET", "/status", null).body()).path("message");
+        JsonNode server2 = null;
+        for (JsonNode row : status.path("replicas")) {
+            if (row.path("name").asText().equals("Server2")) server2 = row;
+        }
+        assertEquals(1, server2.path("timesReplaced").asInt(), server2.toString());
+        assertTrue(server2.path("last").path("summary").asText().matches("replaced (from spare|by a cold start) in \\d+ ms"),
+                server2.toString());
+        assertTrue(server2.path("downtimeMs").asLong() > 0, server2.toString());
+        String dead = null;
+        for (JsonNode event : status.path("events")) {
+            if (event.path("replica").asText().equals("Server2") && event.path("transition").asText().equals("dead")) {
+                dead = event.path("summary").asText();
+            }
+        }
+        // Docker's die event, unless two failed heartbeats beat the reading of its forensics.
+        assertTrue(dead != null && dead.matches("docker die event, exit 137|heartbeat .+ x\\d+"), String.valueOf(dead));
+        String metrics = docker.send("GET", "/metrics", null).body();
+        assertEquals(1, metric(metrics, "lb_pool_replacements_total{source=\"spare\"}")
+                + metric(metrics, "lb_pool_replacements_total{source=\"cold\"}"), 1e-9);
+        assertEquals(1, metric(metrics, "lb_pool_replacement_seconds_count"), 1e-9);
+        assertEquals(1, metric(metrics, "lb_pool_detection_seconds_count"), 1e-9);
+        assertTrue(metric(metrics, "lb_replica_picks_total{replica=\"Server2\"}") > 0);
+    }
+
+    /** The value of one series in a Prometheus scrape (0 when absent). */
+    private static double metric(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim());
+        }
+        return 0;
     }
 
     @Test

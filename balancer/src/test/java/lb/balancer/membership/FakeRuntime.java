@@ -53,6 +53,18 @@ public final class FakeRuntime implements ReplicaRuntime {
         this.serving = serving;
     }
 
+    private volatile String deathWitness = "the runtime saw it exit";
+
+    /** The cause the pool gives deaths this runtime reports (Docker says {@code docker die event}). */
+    public void witnessDeathsAs(String witness) {
+        this.deathWitness = witness;
+    }
+
+    @Override
+    public String deathWitness() {
+        return deathWitness;
+    }
+
     public Set<String> running() {
         return Set.copyOf(running);
     }

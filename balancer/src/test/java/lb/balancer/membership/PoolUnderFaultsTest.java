@@ -145,6 +145,7 @@ class PoolUnderFaultsTest {
         Replica server2 = pool.replicas().get(1);
         Death oom = new Death(137, true, List.of("starting", "java.lang.OutOfMemoryError: Java heap space"));
 
+        runtime.witnessDeathsAs("docker die event");
         runtime.die(server2, oom);
         Await.until(() -> pool.journal().last("Server2").orElseThrow().transition() == Transition.REPLACED_COLD,
                 "replacement");
@@ -154,7 +155,7 @@ class PoolUnderFaultsTest {
                 events.stream().map(PoolEvent::transition).toList());
         PoolEvent dead = events.get(1);
         assertEquals(oom, dead.death());
-        assertEquals("the runtime saw it exit", dead.cause());
+        assertEquals("docker die event", dead.cause(), "the runtime says who saw it die");
         assertTrue(dead.line().contains("exit 137, OOM-killed") && dead.line().contains("OutOfMemoryError"),
                 dead.line());
         assertNotNull(events.get(2).duration(), "how long it was out of the ring");

@@ -202,7 +202,6 @@ class DecisionTraceTest {
         HashRing ring = HashRing.of(RING, List.of(1, 2, 3));
         Replica owner = replica(name(ring.serverFor(KEY)));
         Await.until(() -> pool.strategy() instanceof BoundedHashStrategy, "the strategy switched");
-        Await.until(() -> pool.pickers().get() != null, "a picker");
         for (int i = 0; i < 4; i++) stats.started(owner); // four requests in flight there, none elsewhere
         // cap = ceil(1.25 * (4 + 1) / 3) = 3: the owner is over it
         Map<String, String> t = trace(get("/home?id=" + KEY, "X-LB-Trace", "1"));
