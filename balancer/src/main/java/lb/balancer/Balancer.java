@@ -90,8 +90,11 @@ public final class Balancer implements AutoCloseable {
         StrategyContext strategies = StrategyContext.of(ring, stats);
         RoutingStrategy strategy = strategy(config, strategies);
         int capacity = Replica.maxPoolSize(ring);
+        // /add and /rm answer within the admin bound; a replacement, which no client waits on, may take as long as a
+        // replica may take to boot (the fresh start below likewise).
         ReplicaPool pool = new ReplicaPool(runtimes.get(), strategy, capacity, Duration.ofSeconds(1),
-                Duration.ofSeconds(30), config.pool().adminTimeout(), config.pool().maxEjectionPercent());
+                Duration.ofSeconds(30), config.pool().adminTimeout(), config.readyTimeout(),
+                config.pool().maxEjectionPercent());
         pool.onLeave(stats::forget); // a replacement starts fresh
         // Insight: the journal's history and the heartbeats feed /status and /metrics; subscribed before bootstrap,
         // so the first events count too.
@@ -111,7 +114,7 @@ public final class Balancer implements AutoCloseable {
             pool.bootstrap(config.replicas(), config.readyTimeout());
             health.start();
             AdminApi admin = new AdminApi(pool, capacity, strategies, new StatusSources(traffic, heartbeats, history, traces),
-                    List.of(new AdminPage("/metrics", Metrics.CONTENT_TYPE, metrics::scrape)));
+                    List.of(new AdminPage("/metrics", Metrics.CONTENT_TYPE, metrics::scrape)), config.adminToken());
             int adminPort = admin.start(LOOPBACK, 0);
             FrontDoor frontDoor = FrontDoor.builder()
                     .bind("0.0.0.0", config.port())
@@ -123,6 +126,7 @@ public final class Balancer implements AutoCloseable {
                     .admin(AdminApi.PATHS, new InetSocketAddress(LOOPBACK, adminPort))
                     .connectTimeout(config.connectTimeout())
                     .responseTimeout(config.responseTimeout())
+                    .limits(config.limits())
                     .build()
                     .start();
             pool.onLeave(frontDoor::replicaLeft);

@@ -2,6 +2,7 @@ package lb.balancer.api;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,9 @@ public final class AdminApi implements AutoCloseable {
     public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm", "/status", "/strategy", "/metrics",
             "/ring", "/dashboard");
 
+    /** Largest admin request body; a change request is a few hundred bytes. */
+    static final int MAX_BODY = 64 * 1024;
+    static final String BODY_TOO_LARGE = "Request body too large: the admin API takes at most " + MAX_BODY + " bytes";
     static final String TOO_MANY_TO_ADD = "Length of hostname list is more than newly added instances";
     static final String TOO_MANY_TO_REMOVE = "Length of hostname list is more than removable instances";
 
@@ -42,17 +46,32 @@ public final class AdminApi implements AutoCloseable {
     private final Javalin app;
     private final DashboardPage dashboard = DashboardPage.load();
 
-    /** @param strategies the ring settings, stats and randomness that {@code PUT /strategy} builds strategies with */
+    /** An API without a token: every endpoint open (tests, and a balancer started without {@code LB_ADMIN_TOKEN}). */
     public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies) {
-        this(pool, maxReplicas, strategies, StatusSources.none(), List.of());
+        this(pool, maxReplicas, strategies, StatusSources.none(), List.of(), null);
+    }
+
+    /** An API locked by {@code token} (see {@link AdminAccess}), with nothing but the pool's state in /status. */
+    public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies, String token) {
+        this(pool, maxReplicas, strategies, StatusSources.none(), List.of(), token);
+    }
+
+    /** An API without a token. */
+    public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies, StatusSources sources,
+            List<AdminPage> pages) {
+        this(pool, maxReplicas, strategies, sources, pages, null);
     }
 
     /**
-     * @param sources what {@code /status} tells besides the pool's state (traffic, heartbeats, history)
-     * @param pages   read-only pages served besides the JSON endpoints ({@code GET /metrics})
+     * @param strategies the ring settings, stats and randomness that {@code PUT /strategy} builds strategies with
+     * @param sources    what {@code /status} tells besides the pool's state (traffic, heartbeats, history)
+     * @param pages      read-only pages served besides the JSON endpoints ({@code GET /metrics})
+     * @param token      {@code LB_ADMIN_TOKEN}: the bearer token that changes need (see {@link AdminAccess}); null for
+     *                   none
      */
     public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies, StatusSources sources,
-            List<AdminPage> pages) {
+            List<AdminPage> pages, String token) {
+        AdminAccess access = new AdminAccess(token);
         this.pool = pool;
         this.maxReplicas = maxReplicas;
         this.strategies = strategies;
@@ -61,7 +80,9 @@ public final class AdminApi implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.concurrency.useVirtualThreads = true;
             config.http.prefer405over404 = true;
-            config.http.maxRequestSize = 64 * 1024;
+            config.http.maxRequestSize = MAX_BODY;
+            config.routes.before(access::check);
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.routes.get("/rep", this::replicas);
             config.routes.get("/status", this::status);
             config.routes.post("/add", this::add);
@@ -74,6 +95,9 @@ public final class AdminApi implements AutoCloseable {
                 config.routes.get(page.path(), ctx -> ctx.contentType(page.contentType()).result(page.body().get()));
             }
             config.routes.exception(ApiError.class, (error, ctx) -> fail(ctx, error.status(), error.getMessage()));
+            // Javalin's own refusals (a body over MAX_BODY is a 413) would be text/plain: answer them in the API's shape.
+            config.routes.exception(HttpResponseException.class, (error, ctx) -> fail(ctx, error.getStatus(),
+                    error.getStatus() == 413 ? BODY_TOO_LARGE : error.getMessage()));
             config.routes.error(404, ctx -> fail(ctx, 404, "'" + ctx.path() + "' is not an admin endpoint"));
             config.routes.error(405, ctx -> fail(ctx, 405, "Method " + ctx.method() + " is not allowed on " + ctx.path()));
         });

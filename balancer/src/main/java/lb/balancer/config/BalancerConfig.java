@@ -3,6 +3,7 @@ package lb.balancer.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import lb.balancer.forward.Limits;
 
 /**
  * The balancer's settings, parsed once at start-up by {@link BalancerConfigParser} (from {@code LB_*} environment
@@ -22,6 +23,10 @@ import java.util.List;
  * @param health          active health checking of replicas
  * @param pool            bounds of admin calls and of ejection
  * @param eventLoops      {@code LB_EVENT_LOOPS}: data-path threads, default one per core
+ * @param limits          the data path's deadlines and caps ({@code LB_HEAD_TIMEOUT_MS} and the rest; see
+ *                        {@link Limits} for the table of variables and defaults)
+ * @param adminToken      {@code LB_ADMIN_TOKEN}: the bearer token the admin API's changes need; null (unset) leaves
+ *                        them open
  */
 public record BalancerConfig(
         int port,
@@ -37,7 +42,9 @@ public record BalancerConfig(
         Duration readyTimeout,
         HealthSettings health,
         PoolSettings pool,
-        int eventLoops) {
+        int eventLoops,
+        Limits limits,
+        String adminToken) {
 
     public BalancerConfig {
         backends = List.copyOf(backends);

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import lb.balancer.config.BalancerConfig.DockerSettings;
 import lb.balancer.config.BalancerConfig.HealthSettings;
 import lb.balancer.config.BalancerConfig.RuntimeKind;
+import lb.balancer.forward.Limits;
 import lb.balancer.replica.Replica;
 import lb.hashring.RingConfig;
 
@@ -31,6 +32,7 @@ public final class BalancerConfigParser {
     public static final int MAX_SPARES = 8;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern ADMIN_TOKEN = Pattern.compile("[\\x21-\\x7e]{16,512}");
     private static final Pattern DOCKER_REF = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
 
     private final Map<String, String> env;
@@ -78,7 +80,40 @@ public final class BalancerConfigParser {
                 new BalancerConfig.PoolSettings(
                         millis("LB_ADMIN_TIMEOUT_MS", 8_000, 100, 600_000),
                         integer("LB_MAX_EJECTION_PERCENT", 50, 1, 100)),
-                integer("LB_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256));
+                integer("LB_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 256),
+                limits(),
+                adminToken());
+    }
+
+    /** Printable ASCII without spaces (what a header carries unchanged), long enough not to be guessed. */
+    private String adminToken() {
+        String value = raw("LB_ADMIN_TOKEN");
+        if (value == null) return null;
+        if (!ADMIN_TOKEN.matcher(value).matches()) {
+            // The value is a secret: the message does not repeat it.
+            throw new InvalidSettingException("LB_ADMIN_TOKEN", "<" + value.length() + " characters, not shown>",
+                    "16 to 512 printable ASCII characters without spaces");
+        }
+        return value;
+    }
+
+    /** The data path's deadlines and caps; the ranges keep each one meaningful (a 0 ms head deadline is no server). */
+    private Limits limits() {
+        Limits d = Limits.DEFAULTS;
+        return new Limits(
+                millis("LB_IDLE_TIMEOUT_MS", ms(d.idleTimeout()), 100, 3_600_000),
+                millis("LB_HEAD_TIMEOUT_MS", ms(d.headTimeout()), 100, 600_000),
+                millis("LB_BODY_TIMEOUT_MS", ms(d.bodyTimeout()), 100, 600_000),
+                integer("LB_MIN_BODY_RATE", (int) d.minBodyRate(), 1, 1_000_000_000),
+                integer("LB_MAX_CONNECTIONS", d.maxConnections(), 1, 1_000_000),
+                integer("LB_MAX_BODY_BYTES", (int) d.maxRequestBody(), 0, 1 << 30),
+                integer("LB_REPLICA_MAX_CONCURRENT", d.replicaMaxConcurrent(), 1, 100_000),
+                integer("LB_REPLICA_MAX_QUEUE", d.replicaMaxQueue(), 0, 1_000_000),
+                millis("LB_QUEUE_TIMEOUT_MS", ms(d.queueTimeout()), 1, 600_000));
+    }
+
+    private static int ms(Duration d) {
+        return Math.toIntExact(d.toMillis());
     }
 
     private RuntimeKind runtime() {

@@ -67,11 +67,26 @@ public final class ReplicaPool implements AutoCloseable {
      */
     public ReplicaPool(ReplicaRuntime runtime, RoutingStrategy strategy, int capacity, Duration backoffBase,
             Duration backoffMax, Duration adminTimeout, int maxEjectionPercent) {
+        this(runtime, strategy, capacity, backoffBase, backoffMax, adminTimeout, adminTimeout, maxEjectionPercent);
+    }
+
+    /**
+     * @param adminTimeout       the bound on {@code /add} and {@code /rm}: a client waits for their answer
+     * @param replaceTimeout     the bound on one replacement attempt, which no client waits for; at least
+     *                           {@code adminTimeout}. The balancer gives it the readiness deadline: a cold boot on a
+     *                           busy machine can outlast an admin answer, and an attempt cut short is retried just as
+     *                           slowly, so the replica would stay down for as long as the machine stays busy.
+     * @param maxEjectionPercent the share of the pool that health checks may take out of the ring (see
+     *                           {@link #markSuspect}); at least one replica always may be
+     */
+    public ReplicaPool(ReplicaRuntime runtime, RoutingStrategy strategy, int capacity, Duration backoffBase,
+            Duration backoffMax, Duration adminTimeout, Duration replaceTimeout, int maxEjectionPercent) {
         this.runtime = runtime;
         this.maxEjectionPercent = maxEjectionPercent;
         this.members = new Members(strategy);
         RestartBackoff backoff = new RestartBackoff(backoffBase, backoffMax, Duration.ofSeconds(10), System::nanoTime);
-        this.healer = new Healer(runtime, members, context, journal, backoff, this::left, adminTimeout);
+        Duration attemptBound = replaceTimeout.compareTo(adminTimeout) > 0 ? replaceTimeout : adminTimeout;
+        this.healer = new Healer(runtime, members, context, journal, backoff, this::left, attemptBound);
         this.changes = new PoolChanges(runtime, members, context, journal, healer, this::left, capacity, adminTimeout);
     }
 

@@ -6,7 +6,7 @@ import java.time.Duration;
  * The two questions asked of a container that was just started, while waiting for it to answer: where it is, and
  * whether it still runs. Both a new replica ({@link DockerRuntime}) and a new spare ({@link WarmSpares}) ask them.
  */
-record ContainerChecks(DockerContainers containers, DockerCalls calls) {
+record ContainerChecks(PoolContainers containers, DockerCalls calls) {
 
     private static final Duration INSPECT_DEADLINE = Duration.ofSeconds(2);
 

@@ -8,7 +8,6 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
@@ -19,6 +18,10 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +35,8 @@ import lb.balancer.replica.ReplicaSpec;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * The only class that talks to Docker: creates, starts, inspects, stops and lists this pool's replica containers.
+ * The only class that talks to Docker: creates, starts, inspects, stops and lists this pool's replica containers
+ * (and makes the one call to a container itself, a spare's claim).
  *
  * <p>Every container gets the same hardened {@link ContainerTemplate} (non-root, read-only, no capabilities, limits,
  * the pool's network only, no mounts, no published ports) and labels
@@ -44,7 +48,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * <p>Thread-safe (the docker-java client is). Calls throw docker-java's runtime exceptions; {@link DockerRuntime}
  * turns them into the runtime's checked ones.
  */
-final class DockerContainers implements AutoCloseable {
+final class DockerContainers implements PoolContainers {
 
     static final String MANAGED_BY = "lb.managed-by";
     static final String MANAGED_BY_VALUE = "lb-balancer";
@@ -64,6 +68,7 @@ final class DockerContainers implements AutoCloseable {
     static final int STOP_GRACE_SECONDS = 5;
 
     private final DockerClient docker;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final DockerSettings settings;
     private final ContainerTemplate template;
 
@@ -83,12 +88,13 @@ final class DockerContainers implements AutoCloseable {
         this.docker = DockerClientImpl.getInstance(config, http);
     }
 
-    void ping() {
+    @Override
+    public void ping() {
         docker.pingCmd().exec();
     }
 
-    /** Creates the pool's bridge network unless a network of that exact name exists. */
-    void ensureNetwork() {
+    @Override
+    public void ensureNetwork() {
         boolean exists = docker.listNetworksCmd().withNameFilter(settings.network()).exec().stream()
                 .anyMatch(network -> network.getName().equals(settings.network()));
         if (!exists) {
@@ -101,7 +107,8 @@ final class DockerContainers implements AutoCloseable {
      * Creates and starts a replica container; returns its id. {@code callToken} is put in the {@link #CALL} label, so
      * that a create that completes after its caller gave up can be recognised (and removed) by its events.
      */
-    String createAndStart(ReplicaSpec spec, String callToken) {
+    @Override
+    public String createAndStart(ReplicaSpec spec, String callToken) {
         List<String> env = new ArrayList<>();
         spec.env().forEach((key, value) -> env.add(key + "=" + value));
         env.add("SERVER_ID=" + spec.id());
@@ -111,8 +118,8 @@ final class DockerContainers implements AutoCloseable {
         return createAndStart(spec.name(), env, labels, template.replicaHostConfig());
     }
 
-    /** Creates and starts a spare named {@code name}: a replica with no identity until claimed. Returns its id. */
-    String createAndStartSpare(String name, String callToken) {
+    @Override
+    public String createAndStartSpare(String name, String callToken) {
         Map<String, String> labels = poolLabels();
         labels.put(ROLE, ROLE_SPARE);
         labels.put(CALL, callToken);
@@ -150,7 +157,8 @@ final class DockerContainers implements AutoCloseable {
      * The claim a spare recorded when it became a replica (form fields such as {@code SERVER_ID}), read from the
      * container's file system, which also works when it has stopped; null if it was never claimed.
      */
-    Map<String, String> readClaim(String containerId) {
+    @Override
+    public Map<String, String> readClaim(String containerId) {
         try (InputStream tar = docker.copyArchiveFromContainerCmd(containerId, CLAIM_FILE).exec();
                 TarArchiveInputStream entries = new TarArchiveInputStream(tar)) {
             if (entries.getNextEntry() == null) {
@@ -164,7 +172,22 @@ final class DockerContainers implements AutoCloseable {
         }
     }
 
-    boolean isRunning(String containerId) {
+    /** The server's {@code POST /claim}: form-encoded {@link ClaimFields}; it writes its claim file, then answers. */
+    @Override
+    public void claim(String containerId, String address, ReplicaSpec spec, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUri(address) + "/claim"))
+                .timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(ClaimFields.encode(spec)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IOException("claim answered " + answer.statusCode() + " " + answer.body());
+        }
+    }
+
+    @Override
+    public boolean isRunning(String containerId) {
         try {
             return Boolean.TRUE.equals(inspect(containerId).getState().getRunning());
         } catch (RuntimeException e) {
@@ -172,19 +195,21 @@ final class DockerContainers implements AutoCloseable {
         }
     }
 
-    String pool() {
+    @Override
+    public String pool() {
         return settings.pool();
     }
 
-    InspectContainerResponse inspect(String containerId) {
+    private InspectContainerResponse inspect(String containerId) {
         return docker.inspectContainerCmd(containerId).exec();
     }
 
     /**
      * The address of a container just started, on the pool's network; throws if it has none (it stopped already).
      */
-    String addressOfStarted(String containerId) throws ReplicaStartException {
-        String address = addressOf(inspect(containerId));
+    @Override
+    public String addressOfStarted(String containerId) throws ReplicaStartException {
+        String address = networkAddress(inspect(containerId));
         if (address == null) {
             throw new ReplicaStartException("has no address on network " + settings.network());
         }
@@ -196,16 +221,22 @@ final class DockerContainers implements AutoCloseable {
         return "http://" + address + ":" + REPLICA_PORT;
     }
 
-    /** The container's address on the pool's network; null if it has none (not running). */
-    String addressOf(InspectContainerResponse container) {
+    @Override
+    public String addressOf(String containerId) {
+        return networkAddress(inspect(containerId));
+    }
+
+    private String networkAddress(InspectContainerResponse container) {
         Map<String, ContainerNetwork> networks = container.getNetworkSettings().getNetworks();
         ContainerNetwork network = networks == null ? null : networks.get(settings.network());
         String ip = network == null ? null : network.getIpAddress();
         return ip == null || ip.isEmpty() ? null : ip;
     }
 
-    /** The spec a container was made from: identity from its labels, experiment knobs from its environment. */
-    ReplicaSpec specOf(InspectContainerResponse container) {
+    /** Identity from the labels, experiment knobs from the environment. */
+    @Override
+    public ReplicaSpec specOf(String containerId) {
+        InspectContainerResponse container = inspect(containerId);
         Map<String, String> labels = container.getConfig().getLabels();
         Map<String, String> env = new LinkedHashMap<>();
         String[] entries = container.getConfig().getEnv();
@@ -221,31 +252,39 @@ final class DockerContainers implements AutoCloseable {
                 labels.getOrDefault(REGION, "default"), env);
     }
 
-    /** Every container Docker has, running or not, of any owner (for the names they hold). */
-    List<Container> listAll() {
-        return docker.listContainersCmd().withShowAll(true).exec();
+    @Override
+    public List<Listed> listAll() {
+        return listed(docker.listContainersCmd().withShowAll(true).exec());
     }
 
-    /** The container named exactly {@code name}, of any owner, if one exists. */
-    java.util.Optional<Container> byName(String name) {
-        return docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(name)).exec().stream()
-                .filter(container -> name.equals(nameOf(container))).findFirst();
+    @Override
+    public java.util.Optional<Listed> byName(String name) {
+        return listed(docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(name)).exec()).stream()
+                .filter(container -> name.equals(container.name())).findFirst();
     }
 
-    /** Whether a container carries this pool's labels: the only containers the balancer ever changes. */
-    boolean isOurs(Container container) {
-        Map<String, String> labels = container.getLabels();
-        return labels != null && MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY))
-                && settings.pool().equals(labels.get(POOL));
+    @Override
+    public boolean isOurs(Listed container) {
+        return isOurs(container.labels(), settings.pool());
     }
 
-    static String nameOf(Container container) {
+    /** Whether {@code labels} are those of pool {@code pool}'s containers. */
+    static boolean isOurs(Map<String, String> labels, String pool) {
+        return labels != null && MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY)) && pool.equals(labels.get(POOL));
+    }
+
+    private static List<Listed> listed(List<Container> containers) {
+        return containers.stream().map(c -> new Listed(c.getId(), nameOf(c), "running".equals(c.getState()),
+                c.getLabels())).toList();
+    }
+
+    private static String nameOf(Container container) {
         String[] names = container.getNames();
         return names == null || names.length == 0 ? "" : names[0].substring(names[0].lastIndexOf('/') + 1);
     }
 
-    /** SIGTERM, then SIGKILL after {@code graceSeconds}; a container already stopped or gone is fine. */
-    void stop(String containerId, int graceSeconds) {
+    @Override
+    public void stop(String containerId, int graceSeconds) {
         try {
             docker.stopContainerCmd(containerId).withTimeout(graceSeconds).exec();
         } catch (NotModifiedException | NotFoundException alreadyStopped) {
@@ -259,7 +298,8 @@ final class DockerContainers implements AutoCloseable {
      * Exit code, OOM flag and last log lines of a container that stopped (read before it is removed); what cannot
      * be read is left unknown.
      */
-    Death deathOf(String containerId, int lines) {
+    @Override
+    public Death deathOf(String containerId, int lines) {
         Integer exitCode = null;
         Boolean oomKilled = null;
         try {
@@ -276,30 +316,29 @@ final class DockerContainers implements AutoCloseable {
         return new Death(exitCode, oomKilled, logLines);
     }
 
-    /**
-     * Streams this pool's container events {@code actions} (e.g. {@code die}, {@code create}) since
-     * {@code sinceEpochSeconds} to {@code onEvent}; {@code onEnd} runs when the stream breaks or ends.
-     */
-    ResultCallback.Adapter<Event> streamPoolEvents(long sinceEpochSeconds, List<String> actions,
-            Consumer<Event> onEvent, Runnable onEnd) {
+    @Override
+    public java.io.Closeable streamPoolEvents(long sinceEpochSeconds, List<String> actions,
+            Consumer<PoolContainers.Event> onEvent, Runnable onEnd) {
         return stream(docker.eventsCmd().withEventTypeFilter(EventType.CONTAINER)
                 .withEventFilter(actions.toArray(String[]::new))
                 .withLabelFilter(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool()))
                 .withSince(Long.toString(sinceEpochSeconds)), onEvent, onEnd);
     }
 
-    /** Streams the events that make the replica image available (tag, load, pull) since {@code sinceEpochSeconds}. */
-    ResultCallback.Adapter<Event> streamImageEvents(long sinceEpochSeconds, Consumer<Event> onEvent, Runnable onEnd) {
+    @Override
+    public java.io.Closeable streamImageEvents(long sinceEpochSeconds, Consumer<PoolContainers.Event> onEvent,
+            Runnable onEnd) {
         return stream(docker.eventsCmd().withEventTypeFilter(EventType.IMAGE).withEventFilter("tag", "load", "pull")
                 .withSince(Long.toString(sinceEpochSeconds)), onEvent, onEnd);
     }
 
-    private static ResultCallback.Adapter<Event> stream(com.github.dockerjava.api.command.EventsCmd cmd,
-            Consumer<Event> onEvent, Runnable onEnd) {
+    private static ResultCallback.Adapter<com.github.dockerjava.api.model.Event> stream(com.github.dockerjava.api.command.EventsCmd cmd,
+            Consumer<PoolContainers.Event> onEvent, Runnable onEnd) {
         return cmd.exec(new ResultCallback.Adapter<>() {
             @Override
-            public void onNext(Event event) {
-                onEvent.accept(event);
+            public void onNext(com.github.dockerjava.api.model.Event event) {
+                Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
+                onEvent.accept(new PoolContainers.Event(event.getAction(), event.getId(), attributes));
             }
 
             @Override
@@ -316,32 +355,19 @@ final class DockerContainers implements AutoCloseable {
         });
     }
 
-    /** Whether the replica image is present. */
-    boolean imagePresent() {
-        try {
-            docker.inspectImageCmd(template.image()).exec();
-            return true;
-        } catch (NotFoundException missing) {
-            return false;
-        }
+    @Override
+    public List<Listed> listPool() {
+        return listed(docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool())).exec());
     }
 
-    String image() {
-        return template.image();
-    }
-
-    /** All containers of this pool, running or not. */
-    List<Container> listPool() {
-        return docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool())).exec();
-    }
-
-    /** Gives a container another name, freeing its own. */
-    void rename(String containerId, String newName) {
+    @Override
+    public void rename(String containerId, String newName) {
         docker.renameContainerCmd(containerId).withName(newName).exec();
     }
 
-    void remove(String containerId) {
+    @Override
+    public void remove(String containerId) {
         try {
             docker.removeContainerCmd(containerId).withForce(true).exec();
         } catch (NotFoundException alreadyGone) {
@@ -350,7 +376,7 @@ final class DockerContainers implements AutoCloseable {
     }
 
     /** The last lines of a container's output, for start-failure messages. */
-    String logTail(String containerId, int lines) {
+    private String logTail(String containerId, int lines) {
         List<String> collected = new ArrayList<>();
         try {
             docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)

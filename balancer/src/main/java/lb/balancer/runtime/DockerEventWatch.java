@@ -1,7 +1,6 @@
 package lb.balancer.runtime;
 
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Event;
+import java.io.Closeable;
 import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,13 +22,13 @@ final class DockerEventWatch implements AutoCloseable {
 
     /** Opens the stream from an epoch second; the stream calls the given end hook when it breaks. */
     interface Opener {
-        ResultCallback.Adapter<Event> open(long sinceEpochSeconds, Runnable onEnd);
+        Closeable open(long sinceEpochSeconds, Runnable onEnd);
     }
 
     private final String what;
     private final Opener opener;
     private final ScheduledExecutorService reopener;
-    private ResultCallback.Adapter<Event> stream;
+    private Closeable stream;
     private long since;
     private boolean closed;
 

@@ -1,11 +1,8 @@
 package lb.balancer.runtime;
 
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,6 +18,8 @@ import java.util.function.Consumer;
 import lb.balancer.config.BalancerConfig.DockerSettings;
 import lb.balancer.replica.Replica;
 import lb.balancer.replica.ReplicaSpec;
+import lb.balancer.runtime.PoolContainers.Event;
+import lb.balancer.runtime.PoolContainers.Listed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,10 +62,10 @@ public final class DockerRuntime implements ReplicaRuntime {
     /** A replica this runtime runs. */
     private record Tracked(String containerId, Replica replica, ReplicaSpec spec) {}
 
-    private final DockerContainers containers;
+    private final PoolContainers containers;
     private final DockerCalls calls = new DockerCalls();
     private final ContainerChecks checks;
-    private final DockerSettings settings;
+    private final String serverImage;
     private final ReadinessProbe readiness;
     private final WarmSpares spares;
     private final PoolRecord record;
@@ -90,12 +89,19 @@ public final class DockerRuntime implements ReplicaRuntime {
     private DockerEventWatch imageEvents;
 
     public DockerRuntime(DockerSettings settings, ReadinessProbe readiness) {
-        this.settings = settings;
-        this.containers = new DockerContainers(settings);
+        this(new DockerContainers(settings), settings.serverImage(), settings.spares(), readiness,
+                PoolRecord.forPool(settings.pool()));
+    }
+
+    /** Over any {@link PoolContainers} (tests stand an in-memory Docker in); {@code record} kept across restarts. */
+    DockerRuntime(PoolContainers containers, String serverImage, int spareCount, ReadinessProbe readiness,
+            PoolRecord record) {
+        this.serverImage = serverImage;
+        this.containers = containers;
         this.checks = new ContainerChecks(containers, calls);
         this.readiness = readiness;
-        this.record = PoolRecord.forPool(settings.pool());
-        this.spares = new WarmSpares(settings.spares(), containers, calls, readiness);
+        this.record = record;
+        this.spares = new WarmSpares(spareCount, containers, calls, readiness);
         spares.onReady(() -> signal(RecoverySignal.SPARE_READY));
         calls.onAnsweringAgain(() -> {
             signal(RecoverySignal.RUNTIME_ANSWERING);
@@ -132,11 +138,11 @@ public final class DockerRuntime implements ReplicaRuntime {
      */
     @Override
     public Set<String> namesHeldElsewhere(Deadline deadline) throws RuntimeUnavailableException {
-        List<Container> all = calls.read(deadline, "listing containers", containers::listAll);
+        List<Listed> all = calls.read(deadline, "listing containers", containers::listAll);
         Set<String> names = new HashSet<>();
-        for (Container container : all) {
-            if (!byContainer.containsKey(container.getId())) {
-                names.add(DockerContainers.nameOf(container));
+        for (Listed container : all) {
+            if (!byContainer.containsKey(container.id())) {
+                names.add(container.name());
             }
         }
         return names;
@@ -150,7 +156,7 @@ public final class DockerRuntime implements ReplicaRuntime {
         List<AdoptionPlan.Found> found = calls.read(deadline, "listing the pool", () -> {
             containers.ensureNetwork();
             List<AdoptionPlan.Found> list = new ArrayList<>();
-            for (Container container : containers.listPool()) {
+            for (Listed container : containers.listPool()) {
                 list.add(identify(container));
             }
             return list;
@@ -196,19 +202,16 @@ public final class DockerRuntime implements ReplicaRuntime {
     }
 
     /** What a pool container is: its identity from its labels, or for a spare from its claim record (if any). */
-    private AdoptionPlan.Found identify(Container container) {
-        InspectContainerResponse inspected = containers.inspect(container.getId());
-        String address = containers.addressOf(inspected);
-        boolean running = "running".equals(container.getState());
+    private AdoptionPlan.Found identify(Listed container) {
+        String address = container.running() ? containers.addressOf(container.id()) : null;
         ReplicaSpec spec;
-        if (DockerContainers.isSpare(container.getLabels())) {
-            Map<String, String> claim = containers.readClaim(container.getId());
+        if (DockerContainers.isSpare(container.labels())) {
+            Map<String, String> claim = containers.readClaim(container.id());
             spec = claim == null ? null : ClaimFields.specOf(claim);
         } else {
-            spec = containers.specOf(inspected);
+            spec = containers.specOf(container.id());
         }
-        return new AdoptionPlan.Found(container.getId(), DockerContainers.nameOf(container), running,
-                running ? address : null, spec);
+        return new AdoptionPlan.Found(container.id(), container.name(), container.running(), address, spec);
     }
 
     // ------------------------------------------------------------------------------------------------ start
@@ -257,7 +260,7 @@ public final class DockerRuntime implements ReplicaRuntime {
                     e);
         } catch (NotFoundException e) {
             throw new ReplicaStartException(ReplicaStartException.Kind.IMAGE_MISSING, "replica " + spec.name()
-                    + " failed to start: image " + settings.serverImage() + " not found (is it built? see README)", e);
+                    + " failed to start: image " + serverImage + " not found (is it built? see README)", e);
         } catch (DockerException e) {
             throw new ReplicaStartException("replica " + spec.name() + " failed to start: Docker refused: "
                     + e.getMessage(), e);
@@ -267,7 +270,7 @@ public final class DockerRuntime implements ReplicaRuntime {
             long running = System.nanoTime();
             Duration wait = deadline.remaining().compareTo(readiness.deadline()) < 0 ? deadline.remaining()
                     : readiness.deadline();
-            readiness.awaitReady(DockerContainers.baseUri(address),
+            readiness.awaitReady("http://" + address + ":" + containers.replicaPort(),
                     () -> checks.stillRunning(containerId, "inspecting a new replica"), wait);
             Replica replica = track(spec, containerId, address);
             // Where a start's time goes: Docker creating and starting the container, then the JVM booting.
@@ -295,31 +298,31 @@ public final class DockerRuntime implements ReplicaRuntime {
      */
     private void requireNameFree(String name, Deadline deadline)
             throws ReplicaStartException, RuntimeUnavailableException {
-        Optional<Container> holder = calls.read(deadline, "looking up " + name, () -> containers.byName(name));
+        Optional<Listed> holder = calls.read(deadline, "looking up " + name, () -> containers.byName(name));
         if (holder.isEmpty()) {
             return;
         }
-        Container container = holder.get();
+        Listed container = holder.get();
         if (!containers.isOurs(container)) {
             throw new ReplicaStartException(ReplicaStartException.Kind.NAME_CONFLICT, "the name " + name
-                    + " is held by container " + shortId(container.getId()) + ", which is not a replica of this pool"
+                    + " is held by container " + shortId(container.id()) + ", which is not a replica of this pool"
                     + " (left untouched)");
         }
-        if ("running".equals(container.getState()) || byContainer.containsKey(container.getId())) {
+        if (container.running() || byContainer.containsKey(container.id())) {
             throw new ReplicaStartException(ReplicaStartException.Kind.NAME_CONFLICT, "the name " + name
-                    + " is held by running container " + shortId(container.getId()) + " of this pool");
+                    + " is held by running container " + shortId(container.id()) + " of this pool");
         }
-        String deadName = name + AdoptionPlan.DEAD + shortId(container.getId());
+        String deadName = name + AdoptionPlan.DEAD + shortId(container.id());
         calls.change(deadline, "renaming the remains of " + name, () -> {
-            containers.rename(container.getId(), deadName);
+            containers.rename(container.id(), deadName);
             return null;
         }, late -> {});
-        keepRemains(name, container.getId());
+        keepRemains(name, container.id());
     }
 
     /** Records a replica's container (started or adopted), so that its death and its stop find it. */
     private Replica track(ReplicaSpec spec, String containerId, String address) {
-        Replica replica = new Replica(spec.name(), spec.id(), address, DockerContainers.REPLICA_PORT, spec.region());
+        Replica replica = new Replica(spec.name(), spec.id(), address, containers.replicaPort(), spec.region());
         Tracked entry = new Tracked(containerId, replica, spec);
         tracked.put(key(spec.name()), entry);
         byContainer.put(containerId, entry);
@@ -468,13 +471,12 @@ public final class DockerRuntime implements ReplicaRuntime {
     }
 
     private void poolEvent(Event event, DeathListener onDeath) {
-        String id = event.getId();
+        String id = event.subject();
         if (id == null) {
             return;
         }
-        if ("create".equals(event.getAction())) {
-            var attributes = event.getActor() == null ? null : event.getActor().getAttributes();
-            String token = attributes == null ? null : attributes.get(DockerContainers.CALL);
+        if ("create".equals(event.action())) {
+            String token = event.attributes().get(DockerContainers.CALL);
             if (token != null && abandonedCreates.remove(token)) {
                 removeInBackground(id, "container created by a call given up at its deadline");
             }
@@ -509,8 +511,8 @@ public final class DockerRuntime implements ReplicaRuntime {
             imageEvents = new DockerEventWatch("image", (since, onEnd) -> containers.streamImageEvents(since,
                     event -> {
                         if (isServerImage(event)) {
-                            log.info("the replica image {} is available again ({})", settings.serverImage(),
-                                    event.getAction());
+                            log.info("the replica image {} is available again ({})", serverImage,
+                                    event.action());
                             spares.retryNow();
                             signal(RecoverySignal.IMAGE_AVAILABLE);
                         }
@@ -519,12 +521,11 @@ public final class DockerRuntime implements ReplicaRuntime {
     }
 
     private boolean isServerImage(Event event) {
-        String image = settings.serverImage();
+        String image = serverImage;
         String withTag = image.contains(":") ? image : image + ":latest";
-        var attributes = event.getActor() == null ? Map.<String, String>of() : event.getActor().getAttributes();
-        String name = attributes == null ? null : attributes.get("name");
-        return withTag.equals(name) || image.equals(name) || withTag.equals(event.getId())
-                || "load".equals(event.getAction()); // a load event names no tag: check anyway, it is rare
+        String name = event.attributes().get("name");
+        return withTag.equals(name) || image.equals(name) || withTag.equals(event.subject())
+                || "load".equals(event.action()); // a load event names no tag: check anyway, it is rare
     }
 
     private void signal(RecoverySignal signal) {
@@ -565,13 +566,13 @@ public final class DockerRuntime implements ReplicaRuntime {
         record.write(pool);
         Deadline deadline = Deadline.in(TEARDOWN_DEADLINE);
         try {
-            List<Container> ours = calls.read(deadline, "listing the pool", containers::listPool);
+            List<Listed> ours = calls.read(deadline, "listing the pool", containers::listPool);
             try (var removers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-                for (Container container : ours) {
-                    removers.submit(() -> calls.read(deadline, "removing " + DockerContainers.nameOf(container),
+                for (Listed container : ours) {
+                    removers.submit(() -> calls.read(deadline, "removing " + container.name(),
                             () -> {
-                                containers.stop(container.getId(), 1);
-                                containers.remove(container.getId());
+                                containers.stop(container.id(), 1);
+                                containers.remove(container.id());
                                 return null;
                             }));
                 }

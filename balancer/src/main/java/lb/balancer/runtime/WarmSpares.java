@@ -1,9 +1,5 @@
 package lb.balancer.runtime;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -40,12 +36,11 @@ final class WarmSpares implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
     private final int target;
-    private final DockerContainers containers;
+    private final PoolContainers containers;
     private final DockerCalls calls;
     private final ContainerChecks checks;
     private volatile Runnable onReady = () -> {};
     private final ReadinessProbe readiness;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CLAIM_TIMEOUT).build();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "spare-retry");
         thread.setDaemon(true);
@@ -59,7 +54,7 @@ final class WarmSpares implements AutoCloseable {
     private long noStartBefore = System.nanoTime();
     private boolean closed;
 
-    WarmSpares(int target, DockerContainers containers, DockerCalls calls, ReadinessProbe readiness) {
+    WarmSpares(int target, PoolContainers containers, DockerCalls calls, ReadinessProbe readiness) {
         this.target = target;
         this.containers = containers;
         this.calls = calls;
@@ -69,7 +64,7 @@ final class WarmSpares implements AutoCloseable {
 
     /** The name prefix of this pool's unclaimed spares. */
     String namePrefix() {
-        return containers.pool() + "-spare-";
+        return containers.sparePrefix();
     }
 
     /** Takes a running, unclaimed spare found at start-up; one beyond the target is removed. */
@@ -125,15 +120,7 @@ final class WarmSpares implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                            URI.create(DockerContainers.baseUri(spare.address()) + "/claim"))
-                    .timeout(min(CLAIM_TIMEOUT, deadline.remaining()))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(ClaimFields.encode(spec)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (answer.statusCode() != 200) {
-                throw new IllegalStateException("claim answered " + answer.statusCode() + " " + answer.body());
-            }
+            containers.claim(spare.containerId(), spare.address(), spec, min(CLAIM_TIMEOUT, deadline.remaining()));
             // Claimed first, renamed second: if the balancer stops in between, the claim file says what it became.
             calls.change(deadline, "renaming spare " + shortId(spare.containerId()) + " to " + spec.name(), () -> {
                 containers.rename(spare.containerId(), spec.name());
@@ -190,7 +177,7 @@ final class WarmSpares implements AutoCloseable {
                     late -> removeInBackground(late, "spare started after its deadline"));
             String id = containerId;
             String address = calls.read(deadline, "inspecting spare " + name, () -> checks.addressOf(id));
-            readiness.awaitReady(DockerContainers.baseUri(address),
+            readiness.awaitReady(baseUri(address),
                     () -> checks.stillRunning(id, "inspecting a spare"));
             synchronized (this) {
                 starting--;
@@ -235,6 +222,10 @@ final class WarmSpares implements AutoCloseable {
             log.warn("could not remove spare container {}: {}", shortId(containerId), e.getMessage());
             return false;
         }
+    }
+
+    private String baseUri(String address) {
+        return "http://" + address + ":" + containers.replicaPort();
     }
 
     private static Duration min(Duration a, Duration b) {

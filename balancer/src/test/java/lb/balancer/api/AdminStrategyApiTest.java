@@ -151,8 +151,10 @@ class AdminStrategyApiTest {
     void addStartsReplicasWithTheRegionAndLatencyGiven() throws Exception {
         assertEquals(200, send("POST", "/add",
                 "{\"n\": 2, \"hostnames\": [\"Eu1\"], \"region\": \"eu\", \"latencyMs\": 40}").statusCode());
-        ReplicaSpec eu1 = runtime.startedSpecs().get(3);
-        ReplicaSpec generated = runtime.startedSpecs().get(4);
+        // The two start in parallel: in either order.
+        List<ReplicaSpec> added = runtime.startedSpecs().subList(3, 5);
+        ReplicaSpec eu1 = added.stream().filter(spec -> spec.name().equals("Eu1")).findFirst().orElseThrow();
+        ReplicaSpec generated = added.stream().filter(spec -> spec != eu1).findFirst().orElseThrow();
         assertEquals(new ReplicaSpec("Eu1", 4, "eu", Map.of("SERVER_LATENCY_MS", "40")), eu1);
         assertEquals("eu", generated.region());
         assertEquals(Map.of("SERVER_LATENCY_MS", "40"), generated.env());
@@ -165,6 +167,23 @@ class AdminStrategyApiTest {
                 + "\"errors\": {\"connect\": 0, \"reset\": 0, \"bad_response\": 0, \"timeout\": 0}, "
                 + "\"downtimeMs\": 0, \"timesReplaced\": 0, \"inFlight\": 0, \"emaMs\": null, \"peakEwmaMs\": null}"),
                 status);
+    }
+
+    @Test
+    void statusShowsABlockedReplacementItsCauseAndTheRecentEvents() throws Exception {
+        runtime.failStartsOf("Server2");
+        runtime.failWith(lb.balancer.runtime.ReplicaStartException.Kind.IMAGE_MISSING);
+        runtime.die(pool.replicas().get(1), new lb.balancer.runtime.Death(137, true, List.of("killed")));
+        lb.balancer.testing.Await.until(() -> pool.blockedBy("Server2") != null && pool.journal().last("Server2")
+                .map(e -> e.transition() == lb.balancer.membership.Transition.BACKOFF).orElse(false),
+                "the replacement blocked and journaled");
+
+        String status = send("GET", "/status", null).body();
+
+        assertTrue(status.contains("\"name\": \"Server2\", \"id\": 2, \"health\": \"down\""), status);
+        assertTrue(status.contains("\"blocked\": \"image missing, next try in"), status);
+        assertTrue(status.contains("\"transition\": \"dead\""), "the death among the events: " + status);
+        assertTrue(status.contains("\"transition\": \"backoff\""), "the wait among the events: " + status);
     }
 
     @Test

@@ -18,7 +18,8 @@ import lb.balancer.replica.Replica;
 
 /**
  * An in-process replica on the JDK HTTP server: {@code /home} answers like the real server, {@code /echo} returns the
- * request body, {@code /slow} sleeps first, anything else is 404. Records what it received.
+ * request body (and names the method in X-Echo-Method), {@code /slow} sleeps first, {@code /405} is a 405, anything
+ * else is 404. Records what it received.
  */
 final class FakeBackend implements AutoCloseable {
 
@@ -58,7 +59,9 @@ final class FakeBackend implements AutoCloseable {
             case "/home" -> reply(ex, 200, "{\"message\": \"Hello from Server: " + id + "\", \"status\": \"successful\"}");
             case "/echo" -> {
                 ex.getResponseHeaders().add("X-Echo-Length", Integer.toString(body.length));
-                ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+                ex.getResponseHeaders().add("X-Echo-Method", ex.getRequestMethod());
+                boolean head = "HEAD".equals(ex.getRequestMethod());
+                ex.sendResponseHeaders(200, body.length == 0 || head ? -1 : body.length);
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(body);
                 }

@@ -305,6 +305,22 @@ class FrontDoorForwardingTest {
     }
 
     @Test
+    void adminPathsMatchExactlySoOtherSpellingsGoToReplicasNotTheAdminApi() throws Exception {
+        try (RawClient c = new RawClient(door.port())) {
+            for (String path : List.of("/REP", "//rep", "/%72ep", "/home/../rep", "/rep/", "/rep;x", "/ADD")) {
+                RawClient.Response r = c.exchange("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n");
+                // The replica knows none of them: its 404 comes back as the SPEC's 400.
+                assertEquals(400, r.status(), path);
+                assertTrue(r.body().contains("endpoint does not exist in server replicas"), path + ": " + r.body());
+            }
+        }
+        assertEquals(0, admin.hits.get(), "no other spelling reached the admin upstream");
+        // (the JDK server behind answers "//rep" with its own 404 before its handler, so that one is not in seen)
+        assertEquals(List.of("/REP", "/rep", "/home/../rep", "/rep/", "/rep;x", "/ADD"),
+                one.seen.stream().map(FakeBackend.Seen::path).toList());
+    }
+
+    @Test
     void answersMalformedRequestsWith400AndCloses() throws Exception {
         try (RawClient c = new RawClient(door.port())) {
             RawClient.Response r = c.exchange("NOT A REQUEST\r\n\r\n");

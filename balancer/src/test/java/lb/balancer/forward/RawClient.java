@@ -34,28 +34,32 @@ final class RawClient implements AutoCloseable {
         return this;
     }
 
-    /** Reads one response; {@code head} says whether it answers a HEAD request (no body). */
+    /** Reads one response with its body. */
     Response read() throws IOException {
+        Response head = readBodiless();
+        byte[] body;
+        if ("chunked".equalsIgnoreCase(head.header("transfer-encoding"))) {
+            body = readChunked();
+        } else if (head.header("content-length") != null) {
+            body = in.readNBytes(Integer.parseInt(head.header("content-length")));
+        } else {
+            body = in.readAllBytes();
+        }
+        return new Response(head.statusLine(), head.status(), head.headers(), new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** Reads the response to a HEAD request: its framing headers describe a body that is not sent. */
+    Response readBodiless() throws IOException {
         String headText = RawBackend.readHead(in);
         if (headText == null) throw new IOException("connection closed before a response");
         String[] lines = headText.split("\r\n");
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            String name = lines[i].substring(0, colon).toLowerCase(Locale.ROOT);
-            String value = lines[i].substring(colon + 1).trim();
-            headers.merge(name, value, (a, b) -> a + ", " + b);
+            headers.merge(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim(),
+                    (a, b) -> a + ", " + b);
         }
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
-        byte[] body;
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            body = readChunked();
-        } else if (headers.containsKey("content-length")) {
-            body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
-        } else {
-            body = in.readAllBytes();
-        }
-        return new Response(lines[0], status, headers, new String(body, StandardCharsets.UTF_8));
+        return new Response(lines[0], Integer.parseInt(lines[0].split(" ")[1]), headers, "");
     }
 
     Response exchange(String raw) throws IOException {

@@ -10,11 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -27,20 +26,8 @@ class BalancerScenarioIT {
     private static final Pattern REPLICAS = Pattern.compile("\"replicas\": \\[(.*)]");
     private static final Pattern HELLO = Pattern.compile("\\{\"message\": \"Hello from Server: (\\d+)\", \"status\": \"successful\"}");
 
-    private static DockerPool docker;
-
-    @BeforeAll
-    static void startBalancer() {
-        docker = new DockerPool(Map.of());
-        docker.start();
-    }
-
-    @AfterAll
-    static void removeEverything() {
-        if (docker != null) {
-            docker.close();
-        }
-    }
+    @RegisterExtension
+    static final DockerPool docker = new DockerPool(Map.of());
 
     private static List<String> replicasIn(String body) {
         Matcher matcher = REPLICAS.matcher(body);

@@ -14,11 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -28,25 +27,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DockerBlastRadiusIT {
 
-    private static DockerPool docker;
-
-    @BeforeAll
-    static void startBalancer() {
-        docker = new DockerPool(Map.of("LB_REPLICA_MEMORY_MB", "200"));
-        docker.start();
-    }
-
-    @AfterAll
-    static void removeEverything() {
-        if (docker != null) {
-            docker.close();
-        }
-    }
+    @RegisterExtension
+    static final DockerPool docker = new DockerPool(Map.of("LB_REPLICA_MEMORY_MB", "200"));
 
     @Test
     @Order(1)
     void everyReplicaAndSpareRunsHardened() throws Exception {
-        awaitSpare();
+        docker.awaitSpare();
         List<Container> containers = docker.poolContainers();
         List<String> names = containers.stream().map(DockerPool::nameOf).sorted().toList();
         assertEquals(4, containers.size(), "3 replicas and 1 spare: " + names);
@@ -92,7 +79,7 @@ class DockerBlastRadiusIT {
     @Test
     @Order(2)
     void foreignContainersAreRefusedSkippedAndNeverTouched() throws Exception {
-        awaitSpare();
+        docker.awaitSpare();
         String spareBefore = docker.spares().getFirst().getId();
         String s9 = foreign("S9");
         String server4 = foreign("Server4");
@@ -132,13 +119,5 @@ class DockerBlastRadiusIT {
                 .withEnv("SERVER_ID=99").exec().getId();
         docker.docker().startContainerCmd(id).exec();
         return id;
-    }
-
-    private static void awaitSpare() throws InterruptedException {
-        long end = System.nanoTime() + 60_000_000_000L;
-        while (docker.spares().isEmpty() && System.nanoTime() < end) {
-            Thread.sleep(200);
-        }
-        assertFalse(docker.spares().isEmpty(), "no spare became ready");
     }
 }

@@ -15,7 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -26,19 +30,61 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  * (random names, so parallel or leftover runs never mix). Builds both images from the top-level Dockerfile; the
  * JRE base image comes from {@code JRE_IMAGE} when set (e.g. {@code lb-jre:offline} where no registry answers).
  *
- * <p>{@link #close()} removes the balancer, every container of the pool and the network.
+ * <p>The lifecycle every Docker IT shares, as a JUnit extension:
+ * {@code @RegisterExtension static final DockerPool docker = new DockerPool(env);} builds the images, creates the
+ * network and starts the balancer before the class's tests, and after them (after its {@code @AfterAll} methods)
+ * prints the balancer log lines asked for with {@link #printingLogLines} and {@link #close() removes} the balancer,
+ * every container of the pool and the network.
  */
-final class DockerPool implements AutoCloseable {
+final class DockerPool implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final String pool = "it-" + UUID.randomUUID().toString().substring(0, 8);
     final String network = "lb-" + pool;
-    final String serverImage;
-    final GenericContainer<?> balancer;
-    private final DockerClient docker = DockerClientFactory.instance().client();
+    private final Map<String, String> balancerEnv;
+    private String logTag;
+    private Predicate<String> logLines = line -> false;
+    /** Set once the images are built and the balancer created (before the tests). */
+    String serverImage;
+    GenericContainer<?> balancer;
+    private DockerClient docker;
 
+    /** A balancer with {@code balancerEnv} on top of the docker runtime settings of the pool. */
     DockerPool(Map<String, String> balancerEnv) {
+        this.balancerEnv = Map.copyOf(balancerEnv);
+    }
+
+    /** After the tests, prints the balancer's log lines that {@code lines} accepts, tagged {@code [tag]}. */
+    DockerPool printingLogLines(String tag, Predicate<String> lines) {
+        this.logTag = tag;
+        this.logLines = lines;
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (balancer == null) {
+            return;
+        }
+        try {
+            if (logTag != null && balancer.isCreated()) {
+                balancer.getLogs().lines().filter(logLines).map(String::strip)
+                        .forEach(line -> System.out.println("[" + logTag + "] balancer: " + line));
+            }
+        } finally {
+            close();
+        }
+    }
+
+    /** Builds the images, creates the network, starts the balancer and waits until it answers {@code /rep}. */
+    void start() {
+        docker = DockerClientFactory.instance().client();
         Path root = projectRoot();
         serverImage = image(root, "server").get();
         docker.createNetworkCmd().withName(network).withDriver("bridge").exec();
@@ -55,10 +101,18 @@ final class DockerPool implements AutoCloseable {
                 .withEnv(balancerEnv)
                 .withExposedPorts(5000)
                 .waitingFor(Wait.forHttp("/rep").forStatusCode(200).withStartupTimeout(Duration.ofSeconds(120)));
+        balancer.start();
     }
 
-    void start() {
-        balancer.start();
+    /** Waits (at most 60 s) until Docker runs a spare that no replica has claimed; fails otherwise. */
+    void awaitSpare() throws InterruptedException {
+        long end = System.nanoTime() + 60_000_000_000L;
+        while (spares().isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(200);
+        }
+        if (spares().isEmpty()) {
+            throw new AssertionError("no spare became ready within 60 s");
+        }
     }
 
     /**
@@ -162,8 +216,13 @@ final class DockerPool implements AutoCloseable {
 
     @Override
     public void close() {
+        if (docker == null) {
+            return; // never started
+        }
         try {
-            balancer.stop();
+            if (balancer != null) {
+                balancer.stop();
+            }
         } finally {
             for (Container container : poolContainers()) {
                 docker.removeContainerCmd(container.getId()).withForce(true).exec();

@@ -14,9 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
@@ -31,22 +30,9 @@ class HungDaemonIT {
     private static final long ANSWER_BOUND_MILLIS = 5_000;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static DockerPool docker;
-
-    @BeforeAll
-    static void startBalancer() {
-        docker = new DockerPool(Map.of());
-        docker.start();
-    }
-
-    @AfterAll
-    static void removeEverything() {
-        if (docker != null) {
-            docker.balancer.getLogs().lines().filter(line -> line.contains("Docker") || line.contains("deadline")
-                    || line.contains("undo")).forEach(line -> System.out.println("[hung-daemon] balancer: " + line));
-            docker.close();
-        }
-    }
+    @RegisterExtension
+    static final DockerPool docker = new DockerPool(Map.of()).printingLogLines("hung-daemon",
+            line -> line.contains("Docker") || line.contains("deadline") || line.contains("undo"));
 
     static boolean canSignalDockerd() {
         return dockerdPid() > 0 && "root".equals(System.getProperty("user.name"));
@@ -55,7 +41,7 @@ class HungDaemonIT {
     @Test
     @EnabledIf("canSignalDockerd")
     void adminCallsAnswer503FastWhileTheDaemonHangsAndNothingChangesAfterItWakes() throws Exception {
-        awaitSpare();
+        docker.awaitSpare();
         String base = docker.baseUri(); // Docker cannot be asked while it hangs
         Map<String, String> before = containerIds();
         long pid = dockerdPid();
@@ -132,13 +118,6 @@ class HungDaemonIT {
                     .mapToLong(p -> Long.parseLong(p.getFileName().toString())).findFirst().orElse(-1);
         } catch (Exception e) {
             return -1;
-        }
-    }
-
-    private static void awaitSpare() throws InterruptedException {
-        long end = System.nanoTime() + 60_000_000_000L;
-        while (docker.spares().isEmpty() && System.nanoTime() < end) {
-            Thread.sleep(200);
         }
     }
 }

@@ -13,9 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12.1, probe 1: a replica is killed, and within 0-500 ms the balancer is restarted, so the restart lands at
@@ -31,20 +30,8 @@ class RestartRaceIT {
     private static final List<String> POOL = List.of("Server1", "Server2", "Server3");
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private static DockerPool docker;
-
-    @BeforeAll
-    static void startBalancer() {
-        docker = new DockerPool(Map.of());
-        docker.start();
-    }
-
-    @AfterAll
-    static void removeEverything() {
-        if (docker != null) {
-            docker.close();
-        }
-    }
+    @RegisterExtension
+    static final DockerPool docker = new DockerPool(Map.of());
 
     @Test
     void aRestartAtAnyInstantOfAReplacementLosesAndLeaksNothing() throws Exception {

@@ -25,10 +25,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -46,18 +46,16 @@ class SelfHealingIT {
     private static final Duration STABLE_AFTER = Duration.ofMillis(10_500);
     private static final Map<String, Long> replacedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static DockerPool docker;
+    @RegisterExtension
+    static final DockerPool docker = new DockerPool(Map.of()).printingLogLines("self-healing",
+            // The balancer's own account of each healing, for the report: when it knew, how long replacing took.
+            line -> line.contains("died") || line.contains("is dead") || line.contains("replaced")
+                    || line.contains("started Server") || line.contains("spare"));
     private static final List<Long> detectionMillis = Collections.synchronizedList(new ArrayList<>());
     private static final List<Long> servingMillis = Collections.synchronizedList(new ArrayList<>());
     /** Detection and serving again measured from the container's death as Docker recorded it (State.FinishedAt). */
     private static final List<Long> detectionFromDeathMillis = Collections.synchronizedList(new ArrayList<>());
     private static final List<Long> servingFromDeathMillis = Collections.synchronizedList(new ArrayList<>());
-
-    @BeforeAll
-    static void startBalancer() {
-        docker = new DockerPool(Map.of());
-        docker.start();
-    }
 
     @AfterAll
     static void report() {
@@ -69,14 +67,6 @@ class SelfHealingIT {
             System.out.println("[self-healing] from the death Docker recorded: kills=" + detectionFromDeathMillis.size()
                     + " detection ms " + summary(detectionFromDeathMillis) + "; replacement serving ms "
                     + summary(servingFromDeathMillis));
-        }
-        if (docker != null) {
-            // The balancer's own account of each healing, for the report: when it knew, how long replacing took.
-            docker.balancer.getLogs().lines()
-                    .filter(line -> line.contains("died") || line.contains("is dead") || line.contains("replaced")
-                            || line.contains("started Server") || line.contains("spare"))
-                    .forEach(line -> System.out.println("[self-healing] balancer: " + line.strip()));
-            docker.close();
         }
     }
 

@@ -187,6 +187,35 @@ class PoolUnderFaultsTest {
     }
 
     @Test
+    void aSpareBecomingReadyEndsTheWaitOfAReplacementBlockedByTheImage() throws Exception {
+        runtime.failStartsOf("Server2");
+        runtime.failWith(ReplicaStartException.Kind.IMAGE_MISSING);
+        runtime.die(pool.replicas().get(1));
+        Await.until(() -> pool.journal().last("Server2").orElseThrow().transition() == Transition.BACKOFF, "a failed try");
+
+        runtime.healStartsOf("Server2"); // a spare booted from an image that is there again
+        long began = System.nanoTime();
+        runtime.signal(RecoverySignal.SPARE_READY);
+        Await.until(() -> pool.healthyCount() == 3, "replaced once a spare is ready (probe 4)");
+        assertTrue(System.nanoTime() - began < Duration.ofSeconds(4).toNanos(), "did not wait out the 5 s backoff");
+    }
+
+    @Test
+    void theDaemonAnsweringAgainEndsTheWaitOfAReplacementItBlocked() throws Exception {
+        runtime.setAvailable(false);
+        runtime.die(pool.replicas().get(1));
+        Await.until(() -> pool.journal().last("Server2").orElseThrow().transition() == Transition.BACKOFF, "a failed try");
+        assertTrue(pool.journal().last("Server2").orElseThrow().cause().contains("runtime_unreachable"),
+                pool.journal().last("Server2").orElseThrow().cause());
+
+        runtime.setAvailable(true);
+        long began = System.nanoTime();
+        runtime.signal(RecoverySignal.RUNTIME_ANSWERING);
+        Await.until(() -> pool.healthyCount() == 3, "replaced once the daemon answers");
+        assertTrue(System.nanoTime() - began < Duration.ofSeconds(4).toNanos(), "did not wait out the 5 s backoff");
+    }
+
+    @Test
     void aCrashLoopIsNotEndedBySignalsThatCannotEndIt() throws Exception {
         runtime.failStartsOf("Server2");
         Replica server2 = pool.replicas().get(1);

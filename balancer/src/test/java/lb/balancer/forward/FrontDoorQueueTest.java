@@ -1,0 +1,93 @@
+package lb.balancer.forward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import lb.balancer.replica.ForwardListener;
+import lb.balancer.routing.Pick;
+import lb.balancer.testing.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-replica cap through the front door (issue 11.3): requests over {@code replicaMaxConcurrent} wait in the
+ * replica's queue and are served when a slot frees; beyond the queue, or past the queue timeout, a fast 503.
+ */
+class FrontDoorQueueTest {
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private FrontDoor door;
+    private FakeBackend b;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (door != null) door.close();
+        for (AutoCloseable c : closeables) c.close();
+        if (b != null) b.close();
+    }
+
+    private void start(int maxConcurrent, int maxQueue, Duration queueTimeout) throws Exception {
+        b = new FakeBackend(1);
+        door = FrontDoor.builder().bind("127.0.0.1", 0).pickers(() -> r -> new Pick.Routed(b.replica()))
+                .listener(ForwardListener.NONE).keyHasher(k -> 1).eventLoops(2)
+                .limits(Limits.DEFAULTS.withReplicaQueue(maxConcurrent, maxQueue, queueTimeout))
+                .build().start();
+    }
+
+    private RawClient client() throws Exception {
+        RawClient c = new RawClient(door.port());
+        closeables.add(c);
+        return c;
+    }
+
+    private static CompletableFuture<RawClient.Response> async(RawClient c, String path) throws Exception {
+        c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n");
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return c.read();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void aQueuedRequestIsServedWhenTheSlotFrees() throws Exception {
+        start(1, 4, Duration.ofSeconds(10));
+        b.slowDelay = Duration.ofMillis(600);
+        CompletableFuture<RawClient.Response> slow = async(client(), "/slow");
+        Await.until(() -> b.hits.get() == 1, "the slow request reached the replica");
+
+        CompletableFuture<RawClient.Response> queued = async(client(), "/home");
+
+        assertEquals(200, slow.get(10, TimeUnit.SECONDS).status());
+        RawClient.Response served = queued.get(10, TimeUnit.SECONDS);
+        assertEquals(200, served.status(), served.body());
+        assertEquals(2, b.hits.get());
+    }
+
+    @Test
+    void beyondTheQueueIsRefusedAtOnceAndAQueuedRequestTimesOutWith503() throws Exception {
+        start(1, 1, Duration.ofMillis(1000));
+        b.slowDelay = Duration.ofSeconds(2);
+        CompletableFuture<RawClient.Response> slow = async(client(), "/slow");
+        Await.until(() -> b.hits.get() == 1, "the slow request reached the replica");
+        CompletableFuture<RawClient.Response> queued = async(client(), "/home");
+        Thread.sleep(150); // only to order the two requests: the queued one waits up to 1 s
+        RawClient.Response refused = client().exchange("GET /home HTTP/1.1\r\nHost: a\r\n\r\n");
+
+        assertEquals(503, refused.status());
+        assertEquals("{\"message\": \"<Error> Replica Server1 is at its concurrency limit and its queue is full\", "
+                + "\"status\": \"failure\"}", refused.body());
+        RawClient.Response timedOut = queued.get(5, TimeUnit.SECONDS);
+        assertEquals(503, timedOut.status());
+        assertEquals("{\"message\": \"<Error> Replica Server1 stayed at its concurrency limit for the whole queue "
+                + "timeout\", \"status\": \"failure\"}", timedOut.body());
+        assertEquals(1, b.hits.get(), "neither reached the replica");
+        assertEquals(200, slow.get(10, TimeUnit.SECONDS).status());
+    }
+}
