@@ -34,6 +34,7 @@ import lb.balancer.runtime.ProcessRuntime;
 import lb.balancer.runtime.ReadinessProbe;
 import lb.balancer.runtime.ReplicaRuntime;
 import lb.balancer.runtime.StaticRuntime;
+import lb.balancer.runtime.swarm.SwarmRuntime;
 import lb.balancer.trace.PoolExplainer;
 import lb.balancer.trace.TraceLog;
 import lb.balancer.trace.Tracer;
@@ -176,6 +177,7 @@ public final class Balancer implements AutoCloseable {
         return switch (config.runtime()) {
             case DOCKER -> new DockerRuntime(config.docker(), readiness);
             case STATIC -> new StaticRuntime(config.backends());
+            case SWARM -> new SwarmRuntime(config.docker(), readiness);
             case PROCESS -> {
                 try {
                     yield new ProcessRuntime(Path.of(config.serverJar()), readiness);

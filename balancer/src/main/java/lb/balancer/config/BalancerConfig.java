@@ -57,7 +57,9 @@ public record BalancerConfig(
         /** Child JVM processes of server.jar on loopback ports: no Docker needed. */
         PROCESS,
         /** Existing backends the balancer does not own ({@code LB_BACKENDS}); /add and /rm are refused. */
-        STATIC
+        STATIC,
+        /** One Docker Swarm service per replica, on an overlay network: replicas spread over a cluster's nodes. */
+        SWARM
     }
 
     /**
@@ -87,12 +89,14 @@ public record BalancerConfig(
 
     /**
      * @param serverImage {@code LB_SERVER_IMAGE}: the replica image, default {@code lb-server:latest}
-     * @param network     {@code LB_NETWORK}: the bridge network replicas join, default {@code net1}
+     * @param network     {@code LB_NETWORK}: the network replicas join: a bridge, default {@code net1}; with the swarm
+     *                    runtime an attachable overlay, default {@code lb-overlay}
      * @param pool        {@code LB_POOL}: label value that tells this balancer's containers from others', default
      *                    {@code lb}
      * @param memoryBytes {@code LB_REPLICA_MEMORY_MB}: memory limit per replica container, default 256 MiB
      * @param spares      {@code LB_SPARES}: booted spare containers kept ready to replace a dead replica in well
-     *                    under a second, default 1 (0 turns them off: replacements then start a container)
+     *                    under a second, default 1 (0 turns them off: replacements then start a container); the
+     *                    swarm runtime keeps none
      */
     public record DockerSettings(String serverImage, String network, String pool, long memoryBytes, int spares) {}
 }

@@ -57,7 +57,8 @@ public final class BalancerConfigParser {
         }
         DockerSettings docker = new DockerSettings(
                 matching("LB_SERVER_IMAGE", "lb-server:latest", DOCKER_REF, "a Docker image reference"),
-                matching("LB_NETWORK", "net1", DOCKER_REF, "a Docker network name"),
+                matching("LB_NETWORK", runtime == RuntimeKind.SWARM ? "lb-overlay" : "net1", DOCKER_REF,
+                        "a Docker network name"),
                 matching("LB_POOL", "lb", NAME, "lower-case letters, digits and '-'"),
                 integer("LB_REPLICA_MEMORY_MB", 256, 32, 65_536) * 1024L * 1024L,
                 integer("LB_SPARES", 1, 0, MAX_SPARES));
@@ -121,7 +122,7 @@ public final class BalancerConfigParser {
         return Arrays.stream(RuntimeKind.values())
                 .filter(kind -> kind.name().toLowerCase(Locale.ROOT).equals(value))
                 .findFirst()
-                .orElseThrow(() -> new InvalidSettingException("LB_RUNTIME", value, "one of docker, process, static"));
+                .orElseThrow(() -> new InvalidSettingException("LB_RUNTIME", value, "one of docker, process, static, swarm"));
     }
 
     private List<URI> backends(RuntimeKind runtime) {

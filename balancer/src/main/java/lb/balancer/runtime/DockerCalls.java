@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Errors the daemon answered with ({@link DockerException}: 404, 409, ...) pass through as they are,
  * for the caller to explain; anything else (connection refused, reset, timed out) is "unavailable".
  */
-final class DockerCalls implements AutoCloseable {
+public final class DockerCalls implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DockerCalls.class);
 
@@ -41,17 +41,17 @@ final class DockerCalls implements AutoCloseable {
     private volatile Runnable onAnsweringAgain = () -> {};
 
     /** {@code listener} runs (on a call's thread) when the daemon answers after calls had failed to reach it. */
-    void onAnsweringAgain(Runnable listener) {
+    public void onAnsweringAgain(Runnable listener) {
         this.onAnsweringAgain = listener;
     }
 
     /** Whether the last call found the daemon unreachable or hung. */
-    boolean unreachable() {
+    public boolean unreachable() {
         return unreachable.get();
     }
 
     /** Runs {@code call}, which changes nothing (reads, or idempotent cleanup), within {@code deadline}. */
-    <T> T read(Deadline deadline, String what, Supplier<T> call) throws RuntimeUnavailableException {
+    public <T> T read(Deadline deadline, String what, Supplier<T> call) throws RuntimeUnavailableException {
         return change(deadline, what, call, late -> {});
     }
 
@@ -59,7 +59,7 @@ final class DockerCalls implements AutoCloseable {
      * Runs {@code call} within {@code deadline}; if it completes only after the deadline passed (the caller was told
      * it failed), {@code undoIfLate} gets its result, so that the late change is taken back.
      */
-    <T> T change(Deadline deadline, String what, Supplier<T> call, Consumer<T> undoIfLate)
+    public <T> T change(Deadline deadline, String what, Supplier<T> call, Consumer<T> undoIfLate)
             throws RuntimeUnavailableException {
         // PENDING -> COMPLETED (the call finished first) or PENDING -> ABANDONED (the caller gave up first).
         AtomicInteger state = new AtomicInteger(PENDING);

@@ -42,6 +42,23 @@ class BalancerConfigParserTest {
     }
 
     @Test
+    void swarmRuntimeDefaultsToTheOverlayNetworkAndKeepsAnExplicitOne() {
+        BalancerConfig swarm = BalancerConfigParser.parse(Map.of("LB_RUNTIME", "swarm"));
+        assertEquals(BalancerConfig.RuntimeKind.SWARM, swarm.runtime());
+        assertEquals("lb-overlay", swarm.docker().network());
+        assertEquals("net2", BalancerConfigParser.parse(Map.of("LB_RUNTIME", "swarm", "LB_NETWORK", "net2")).docker()
+                .network());
+        assertEquals("net1", BalancerConfigParser.parse(Map.of()).docker().network(), "docker keeps its bridge");
+    }
+
+    @Test
+    void anUnknownRuntimeIsRefusedListingSwarmAmongTheValidOnes() {
+        InvalidSettingException refused = assertThrows(InvalidSettingException.class,
+                () -> BalancerConfigParser.parse(Map.of("LB_RUNTIME", "kubernetes")));
+        assertTrue(refused.getMessage().contains("swarm"), refused.getMessage());
+    }
+
+    @Test
     void dataPathLimitsDefaultToTheSafeTable() {
         assertEquals(Limits.DEFAULTS, BalancerConfigParser.parse(Map.of()).limits());
     }

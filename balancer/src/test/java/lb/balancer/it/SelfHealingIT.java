@@ -98,15 +98,21 @@ class SelfHealingIT {
             if (row.path("name").asText().equals("Server2")) server2 = row;
         }
         assertEquals(1, server2.path("timesReplaced").asInt(), server2.toString());
-        assertTrue(server2.path("last").path("summary").asText().matches("replaced (from spare|by a cold start) in \\d+ ms"),
-                server2.toString());
         assertTrue(server2.path("downtimeMs").asLong() > 0, server2.toString());
+        // The replacement is among the recent events, not necessarily Server2's last one: under this load a later
+        // heartbeat may time out and clear again (suspect, cleared) after the replacement serves.
         String dead = null;
+        String replaced = null;
         for (JsonNode event : status.path("events")) {
-            if (event.path("replica").asText().equals("Server2") && event.path("transition").asText().equals("dead")) {
-                dead = event.path("summary").asText();
+            if (!event.path("replica").asText().equals("Server2")) continue;
+            switch (event.path("transition").asText()) {
+                case "dead" -> dead = event.path("summary").asText();
+                case "replaced_from_spare", "replaced_cold" -> replaced = event.path("summary").asText();
+                default -> { }
             }
         }
+        assertTrue(replaced != null && replaced.matches("replaced (from spare|by a cold start) in \\d+ ms"),
+                replaced + " in " + status.path("events"));
         // Docker's die event, unless two failed heartbeats beat the reading of its forensics.
         assertTrue(dead != null && dead.matches("docker die event, exit 137|heartbeat .+ x\\d+"), String.valueOf(dead));
         String metrics = docker.send("GET", "/metrics", null).body();
