@@ -71,6 +71,20 @@ public final class Balancer implements AutoCloseable {
      * @throws PoolException           when the initial replicas cannot be started or the runtime is unreachable
      */
     public static Balancer start(BalancerConfig config) throws PoolException {
+        return start(config, () -> runtime(config));
+    }
+
+    /**
+     * As {@link #start(BalancerConfig)}, with {@code runtime} instead of the one {@code LB_RUNTIME} names: the whole
+     * balancer over replicas a test (or an embedding program) provides. The config's runtime settings are unused.
+     */
+    public static Balancer start(BalancerConfig config, ReplicaRuntime runtime) throws PoolException {
+        return start(config, () -> runtime);
+    }
+
+    /** The runtime is made after the ring and strategy settings are checked, so a bad name fails before Docker. */
+    private static Balancer start(BalancerConfig config, java.util.function.Supplier<ReplicaRuntime> runtimes)
+            throws PoolException {
         RingConfig ring = ringConfig(config);
         // What the data path measures per replica; a failed attempt counts as at least a full response timeout.
         ReplicaStats stats = new ReplicaStats(System::nanoTime, ReplicaStats.DEFAULT_DECAY, config.responseTimeout());
@@ -79,7 +93,7 @@ public final class Balancer implements AutoCloseable {
         int capacity = Replica.maxPoolSize(ring);
         // /add and /rm answer within the admin bound; a replacement, which no client waits on, may take as long as a
         // replica may take to boot (the fresh start below likewise).
-        ReplicaPool pool = new ReplicaPool(runtime(config), strategy, capacity, Duration.ofSeconds(1),
+        ReplicaPool pool = new ReplicaPool(runtimes.get(), strategy, capacity, Duration.ofSeconds(1),
                 Duration.ofSeconds(30), config.pool().adminTimeout(), config.readyTimeout(),
                 config.pool().maxEjectionPercent());
         pool.onLeave(stats::forget); // a replacement starts fresh

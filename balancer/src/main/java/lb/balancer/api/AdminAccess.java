@@ -15,7 +15,8 @@ import java.util.Set;
  *   <li>{@code X-HTTP-Method-Override} is refused outright (400): Javalin honours it, so {@code GET /rm} with
  *       {@code X-HTTP-Method-Override: DELETE} would reach the remove handler.</li>
  *   <li>With a token ({@code LB_ADMIN_TOKEN}), {@code /add}, {@code /rm}, {@code PUT /strategy} and anything else
- *       that is not a {@code GET} of {@code /rep}, {@code /status}, {@code /strategy} or {@code /metrics} need
+ *       that is not a {@code GET} of {@code /rep}, {@code /status}, {@code /strategy}, {@code /metrics}, {@code /ring} or
+ *       {@code /dashboard} need
  *       {@code Authorization: Bearer <token>}; else 401. Without a token every request is let through, as before.</li>
  * </ul>
  * The token is compared as SHA-256 digests with {@link MessageDigest#isEqual}, so neither its bytes nor its length
@@ -29,7 +30,8 @@ final class AdminAccess {
     static final String TOKEN_WRONG = "The bearer token is not the admin token";
 
     private static final String BEARER = "bearer ";
-    private static final Set<String> OPEN_PATHS = Set.of("/rep", "/status", "/strategy", "/metrics");
+    private static final Set<String> OPEN_PATHS = Set.of("/rep", "/status", "/strategy", "/metrics", "/ring",
+            "/dashboard");
 
     /** SHA-256 of the token; null when no token is set. */
     private final byte[] tokenDigest;

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator's API (SPEC §3): {@code GET /rep}, {@code POST /add}, {@code DELETE /rm}; and beyond the spec
- * {@code GET /status} (health and measured latency per replica) and {@code GET/PUT /strategy} (SPEC §5: read or switch
- * the routing strategy live). A Javalin app on an internal loopback port; the front door relays these paths to it.
+ * {@code GET /status} (health and measured latency per replica), {@code GET/PUT /strategy} (SPEC §5: read or switch
+ * the routing strategy live), {@code GET /ring} (the ring slot by slot) and {@code GET /dashboard} (a live page of
+ * all of it). A Javalin app on an internal loopback port; the front door relays these paths to it.
  *
  * <p>Every refusal is {@code {"message": "<Error> ...", "status": "failure"}} with a 4xx (bad input, conflicts) or
  * 503 (runtime unreachable), and changes nothing.
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class AdminApi implements AutoCloseable {
 
     /** The paths the front door hands to this API instead of forwarding to replicas. */
-    public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm", "/status", "/strategy", "/metrics");
+    public static final Set<String> PATHS = Set.of("/rep", "/add", "/rm", "/status", "/strategy", "/metrics",
+            "/ring", "/dashboard");
 
     /** Largest admin request body; a change request is a few hundred bytes. */
     static final int MAX_BODY = 64 * 1024;
@@ -42,6 +44,7 @@ public final class AdminApi implements AutoCloseable {
     private final StrategyContext strategies;
     private final StatusSources sources;
     private final Javalin app;
+    private final DashboardPage dashboard = DashboardPage.load();
 
     /** An API without a token: every endpoint open (tests, and a balancer started without {@code LB_ADMIN_TOKEN}). */
     public AdminApi(ReplicaPool pool, int maxReplicas, StrategyContext strategies) {
@@ -86,6 +89,8 @@ public final class AdminApi implements AutoCloseable {
             config.routes.delete("/rm", this::remove);
             config.routes.get("/strategy", this::strategy);
             config.routes.put("/strategy", this::switchStrategy);
+            config.routes.get("/ring", this::ring);
+            config.routes.get("/dashboard", this::dashboard);
             for (AdminPage page : pages) {
                 config.routes.get(page.path(), ctx -> ctx.contentType(page.contentType()).result(page.body().get()));
             }
@@ -112,6 +117,17 @@ public final class AdminApi implements AutoCloseable {
     private void status(Context ctx) {
         ctx.status(200).contentType("application/json")
                 .result(JsonText.success(StatusView.of(pool, strategies.stats(), sources)));
+    }
+
+    /** The ring the strategy routes on, slot by slot: what the dashboard draws. */
+    private void ring(Context ctx) {
+        ctx.status(200).contentType("application/json")
+                .result(JsonText.success(RingView.of(pool, strategies.ring())));
+    }
+
+    private void dashboard(Context ctx) {
+        ctx.status(200).contentType("text/html; charset=utf-8").header("Cache-Control", "no-store")
+                .result(dashboard.html());
     }
 
     private void add(Context ctx) {
