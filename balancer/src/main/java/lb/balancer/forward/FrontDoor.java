@@ -162,6 +162,15 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     /**
+     * How many answers {@code replica} has given the data path (any status; a count that only grows while the replica
+     * is in the pool). A replica whose count moves is serving: the health checks' sign of busy rather than dead.
+     * Thread-safe, cheap (one map look-up).
+     */
+    public long answeredBy(Replica replica) {
+        return config.limits().answered(replica);
+    }
+
+    /**
      * Tells the data path that {@code gone} was declared dead or removed: requests waiting on it with no response
      * byte yet are retried elsewhere (GET/HEAD) or answered 502 at once, rather than held until the response timeout.
      */

@@ -22,6 +22,12 @@ record ReplicaLimits(int maxConcurrent, int maxQueue, long queueTimeoutNanos,
         return gates.computeIfAbsent(replica, r -> new ReplicaGate(maxConcurrent, maxQueue));
     }
 
+    /** Answers {@code replica} gave the data path so far (0 before its first request). */
+    long answered(Replica replica) {
+        ReplicaGate gate = gates.get(replica);
+        return gate == null ? 0 : gate.answered();
+    }
+
     void forget(Replica replica) {
         gates.remove(replica);
     }
