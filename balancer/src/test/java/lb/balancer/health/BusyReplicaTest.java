@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class BusyReplicaTest {
 
-    private static final HealthSettings QUICK = new HealthSettings(Duration.ofMillis(50), Duration.ofMillis(150), 2);
+    private static final HealthSettings QUICK = new HealthSettings(Duration.ofMillis(50), Duration.ofMillis(400), 2);
 
     private FakeRuntime runtime;
     private ReplicaPool pool;
@@ -81,7 +81,7 @@ class BusyReplicaTest {
         AtomicBoolean serving = new AtomicBoolean(true);
         AtomicInteger answered = new AtomicInteger();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 8; i++) {
                 clients.submit(() -> {
                     while (serving.get()) {
                         if ("200".equals(pinnedGet("Server2"))) answered.incrementAndGet();
