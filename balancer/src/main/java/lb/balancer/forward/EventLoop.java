@@ -1,6 +1,7 @@
 package lb.balancer.forward;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -60,6 +61,10 @@ final class EventLoop implements Runnable {
      * so an identity look-up (no record hashing, no allocation) finds the pool on the hot path.
      */
     private final IdentityHashMap<Replica, UpstreamPool> poolsByReplica = new IdentityHashMap<>();
+    /** Each replica's X-Served-By value, encoded once instead of once per response; found like its pool. */
+    private final IdentityHashMap<Replica, byte[]> servedBy = new IdentityHashMap<>();
+    /** Where socket reads land before they are copied into a heap buffer; see {@link #read}. */
+    private final ByteBuffer readStage = ByteBuffer.allocateDirect(BufferPool.SIZE);
     private volatile boolean dead;
     private long nextSweep;
     private long drainDeadline;
@@ -158,6 +163,31 @@ final class EventLoop implements Runnable {
             poolsByReplica.put(replica, pool);
         }
         return pool;
+    }
+
+    /**
+     * Reads from {@code ch} into the heap buffer {@code dst} (heads are parsed in place, so reads go to heap buffers).
+     * The kernel can only fill native memory, so the JDK reads a heap buffer through a direct one from a per-thread
+     * cache, looked up twice per read; this loop's own direct buffer does the same copy without the look-ups.
+     */
+    int read(SocketChannel ch, ByteBuffer dst) throws IOException {
+        ByteBuffer stage = readStage;
+        stage.clear().limit(Math.min(stage.capacity(), dst.remaining()));
+        int n = ch.read(stage);
+        if (n > 0) dst.put(stage.flip());
+        return n;
+    }
+
+    /** {@code replica}'s name as the ASCII bytes of its X-Served-By header. */
+    byte[] servedBy(Replica replica) {
+        byte[] name = servedBy.get(replica);
+        if (name == null) {
+            // Replaced replicas are new instances: past a pool's worth of names, start over rather than grow.
+            if (servedBy.size() > 2 * Replica.MAX_ID) servedBy.clear();
+            name = Ascii.asciiBytes(replica.name());
+            servedBy.put(replica, name);
+        }
+        return name;
     }
 
     void removeClient(ClientConnection c) {
