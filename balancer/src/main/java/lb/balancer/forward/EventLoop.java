@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import lb.balancer.replica.Replica;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,8 @@ final class EventLoop implements Runnable {
     private final IdentityHashMap<Replica, byte[]> servedBy = new IdentityHashMap<>();
     /** Where socket reads land before they are copied into a heap buffer; see {@link #read}. */
     private final ByteBuffer readStage = ByteBuffer.allocateDirect(BufferPool.SIZE);
+    /** Made once: a method reference written in the loop would be a new object every select round. */
+    private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean dead;
     private long nextSweep;
     private long drainDeadline;
@@ -210,7 +213,7 @@ final class EventLoop implements Runnable {
         try {
             while (true) {
                 long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now));
-                selector.select(this::dispatch, waitMillis);
+                selector.select(dispatcher, waitMillis);
                 now = System.nanoTime();
                 runTasks();
                 if (now - nextSweep >= 0) {
