@@ -117,7 +117,7 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
         startNanos = System.nanoTime();
         cfg.listener().started(replica, tries);
         if (trace != null) trace.started(replica);
-        attempt.start(this, loop.pool(replica), replica.name(), true, path);
+        attempt.start(this, loop.pool(replica), loop.servedBy(replica), true, path);
     }
 
     @Override
