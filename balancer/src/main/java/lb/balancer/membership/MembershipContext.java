@@ -1,6 +1,8 @@
 package lb.balancer.membership;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
@@ -21,6 +23,8 @@ final class MembershipContext implements AutoCloseable {
 
     private final ScheduledExecutorService executor;
     private volatile Thread thread;
+    /** Callers of {@link #call} still waiting; {@link #close} answers those whose task will never run. */
+    private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
 
     MembershipContext() {
         executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -62,6 +66,7 @@ final class MembershipContext implements AutoCloseable {
             return action.run();
         }
         CompletableFuture<T> result = new CompletableFuture<>();
+        waiting.add(result);
         try {
             executor.execute(() -> {
                 try {
@@ -71,6 +76,7 @@ final class MembershipContext implements AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException closed) {
+            waiting.remove(result);
             throw new PoolException(PoolException.Reason.UNAVAILABLE, "the pool is shutting down", closed);
         }
         try {
@@ -83,6 +89,8 @@ final class MembershipContext implements AutoCloseable {
                 throw refused;
             }
             throw (RuntimeException) e.getCause();
+        } finally {
+            waiting.remove(result);
         }
     }
 
@@ -111,8 +119,23 @@ final class MembershipContext implements AutoCloseable {
         T run() throws PoolException;
     }
 
+    /**
+     * Stops the context. Queued tasks are dropped (nothing may change the pool once it is recorded and stopping), and
+     * a caller whose task was dropped is answered "unavailable" instead of waiting forever (an admin call that
+     * arrived during SIGTERM). The task running now, if any, may finish first: context tasks never block.
+     */
     @Override
     public void close() {
         executor.shutdownNow();
+        if (!inContext()) {
+            try {
+                executor.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        PoolException dropped = new PoolException(PoolException.Reason.UNAVAILABLE,
+                "the pool shut down before this change ran; nothing changed");
+        waiting.forEach(result -> result.completeExceptionally(dropped));
     }
 }

@@ -124,6 +124,9 @@ class MetricsTest {
             assertEquals(200, r.statusCode(), "the client sees no error");
             assertTrue(!r.headers().firstValue("X-Served-By").orElseThrow().equals("Server2"));
         }
+        // The health monitor applies a passive failure on its own thread, so the scrape waits for it.
+        Await.until(() -> pool.journal().last("Server2").map(e -> e.transition() == Transition.SUSPECT).orElse(false),
+                "the failed forward is applied (Server2 suspect)");
         s = scrape();
         double failedOnServer2 = s.value("lb_replica_errors_total", "replica", "Server2", "cause", "connect");
         assertTrue(failedOnServer2 >= 1, "the first request after the kill met the dead replica");
