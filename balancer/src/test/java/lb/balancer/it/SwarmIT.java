@@ -98,6 +98,21 @@ class SwarmIT extends ScenarioContract {
         assertEquals(256L, container.getHostConfig().getPidsLimit());
         assertEquals(256L * 1024 * 1024, container.getHostConfig().getMemory());
         assertEquals(1_000_000_000L, container.getHostConfig().getNanoCPUs());
+        String api = swarm.docker().versionCmd().exec().getApiVersion();
+        if (apiAtLeast(api, 1, 44)) {
+            List<String> opts = container.getHostConfig().getSecurityOpts();
+            List<String> securityOpts = opts == null ? List.of() : opts;
+            assertTrue(securityOpts.stream().anyMatch(o -> o.startsWith("no-new-privileges")), securityOpts.toString());
+        } else {
+            System.out.println("[swarm] engine API " + api + " < 1.44 has no NoNewPrivileges for tasks: not checked"
+                    + " (README: the daemon-wide option)");
+        }
+    }
+
+    private static boolean apiAtLeast(String version, int major, int minor) {
+        String[] parts = version.split("\\.");
+        int theirMajor = Integer.parseInt(parts[0]);
+        return theirMajor > major || theirMajor == major && Integer.parseInt(parts[1]) >= minor;
     }
 
     @Test
