@@ -4,9 +4,15 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.LocalNodeState;
+import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.SwarmInfo;
 import com.github.dockerjava.api.model.SwarmSpec;
+import com.github.dockerjava.api.model.Task;
+import com.github.dockerjava.api.model.TaskState;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -82,6 +88,28 @@ final class SingleNodeSwarm {
         } catch (NotFoundException gone) {
             // not there: nothing to remove
         }
+    }
+
+    /** The running tasks of service {@code name} (Swarm's view: running, and meant to keep running). */
+    static List<Task> runningTasks(DockerClient docker, String name) {
+        return docker.listTasksCmd().withServiceFilter(name).exec().stream()
+                .filter(task -> task.getStatus() != null && task.getStatus().getState() == TaskState.RUNNING
+                        && task.getDesiredState() == TaskState.RUNNING)
+                .toList();
+    }
+
+    /** The one running task of each of {@code services}, by service name; fails for one without or with two. */
+    static Map<String, String> runningTaskIds(DockerClient docker, List<Service> services) {
+        Map<String, String> ids = new HashMap<>();
+        for (Service service : services) {
+            String name = service.getSpec().getName();
+            List<Task> running = runningTasks(docker, name);
+            if (running.size() != 1) {
+                throw new AssertionError("running tasks of " + name + ": " + running.size() + ", expected 1");
+            }
+            ids.put(name, running.getFirst().getId());
+        }
+        return ids;
     }
 
     /** Waits up to {@link #CLEANUP} for {@code condition}; a clean-up step that never holds fails loudly. */

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.ServiceSpec;
-import com.github.dockerjava.api.model.Task;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -202,14 +200,7 @@ class SwarmIT extends ScenarioContract {
 
     /** Each replica's running task, by replica name. */
     private static Map<String, String> taskIds() {
-        Map<String, String> ids = new HashMap<>();
-        for (Service service : swarm.services()) {
-            String name = service.getSpec().getName();
-            List<Task> running = swarm.runningTasks(name);
-            assertEquals(1, running.size(), "running tasks of " + name);
-            ids.put(name, running.getFirst().getId());
-        }
-        return ids;
+        return SingleNodeSwarm.runningTaskIds(swarm.docker(), swarm.services());
     }
 
     private static String swarmBaseUriOrNull() {

@@ -5,7 +5,6 @@ import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.Task;
-import com.github.dockerjava.api.model.TaskState;
 import com.github.dockerjava.api.model.Volume;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -13,10 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import java.util.stream.Stream;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -32,7 +28,7 @@ import org.testcontainers.containers.wait.strategy.Wait;
  * and {@link #close() removes} the balancer, every service of the pool (and {@link #foreignService}), the network and,
  * only if it made the swarm, the swarm: the engine is left as it was found.
  */
-final class SwarmPool implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+final class SwarmPool extends PoolExtension<SwarmPool> {
 
     final String pool = "sw-" + UUID.randomUUID().toString().substring(0, 8);
     final String network = "lb-" + pool;
@@ -43,39 +39,22 @@ final class SwarmPool implements AutoCloseable, BeforeAllCallback, AfterAllCallb
     GenericContainer<?> balancer;
     private DockerClient docker;
     private SingleNodeSwarm swarm;
-    private String logTag;
-    private Predicate<String> logLines = line -> false;
 
-    /** After the tests, prints the balancer's log lines that {@code lines} accepts, tagged {@code [tag]}. */
-    SwarmPool printingLogLines(String tag, Predicate<String> lines) {
-        this.logTag = tag;
-        this.logLines = lines;
-        return this;
+    @Override
+    boolean started() {
+        return docker != null;
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        start();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (docker == null) {
-            return;
-        }
-        try {
-            if (balancer != null) {
-                DockerPool.printLogLines(balancer, logTag, logLines);
-            }
-        } finally {
-            close();
-        }
+    Stream<String> balancerLog() {
+        return logOf(balancer);
     }
 
     /**
      * Joins or makes the swarm, builds the images, creates the overlay and starts the balancer; waits until it
      * answers {@code /rep}. On failure everything made so far is removed again.
      */
+    @Override
     void start() {
         docker = DockerClientFactory.instance().client();
         swarm = SingleNodeSwarm.join(docker);
@@ -121,10 +100,7 @@ final class SwarmPool implements AutoCloseable, BeforeAllCallback, AfterAllCallb
 
     /** The running tasks of service {@code name} (Swarm's view). */
     List<Task> runningTasks(String name) {
-        return docker.listTasksCmd().withServiceFilter(name).exec().stream()
-                .filter(task -> task.getStatus() != null && task.getStatus().getState() == TaskState.RUNNING
-                        && task.getDesiredState() == TaskState.RUNNING)
-                .toList();
+        return SingleNodeSwarm.runningTasks(docker, name);
     }
 
     /** This pool's task containers (of every replica, running or not) on this node. */

@@ -4,7 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.Task;
-import com.github.dockerjava.api.model.TaskState;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,9 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import java.util.stream.Stream;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -30,14 +27,14 @@ import org.testcontainers.DockerClientFactory;
  * passed through the variables the stack file reads ({@code LB_BALANCER_IMAGE}, {@code LB_SERVER_IMAGE},
  * {@code LB_NETWORK}, {@code LB_POOL}, {@code LB_PUBLISHED_PORT}).
  *
- * <p>A JUnit extension: before the class's tests it deploys the stack and waits until its balancer serves three
- * replicas; after them it prints the log lines of every balancer task (also killed ones) that tell about the pool, then
+ * <p>A {@link PoolExtension}: before the class's tests it deploys the stack and waits until its balancer serves three
+ * replicas; after them it prints the log lines asked for of every balancer task (killed ones too), then
  * {@link #close() removes} the stack, the replica services the balancer made (they outlive the stack on purpose), the
  * network and, if it made it, the swarm.
  *
  * <p>Needs the {@code docker} command line (the stack file is read by it, not by the engine).
  */
-final class SwarmStack implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+final class SwarmStack extends PoolExtension<SwarmStack> {
 
     private static final Duration STARTUP = Duration.ofSeconds(180);
     private static final Duration COMMAND = Duration.ofSeconds(120);
@@ -53,23 +50,12 @@ final class SwarmStack implements AutoCloseable, BeforeAllCallback, AfterAllCall
     private SingleNodeSwarm swarm;
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
-        start();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (docker == null) {
-            return;
-        }
-        try {
-            printLogs();
-        } finally {
-            close();
-        }
+    boolean started() {
+        return docker != null;
     }
 
     /** Builds the images, deploys the stack and waits until its balancer serves three replicas. */
+    @Override
     void start() throws InterruptedException {
         docker = DockerClientFactory.instance().client();
         swarm = SingleNodeSwarm.join(docker);
@@ -88,7 +74,7 @@ final class SwarmStack implements AutoCloseable, BeforeAllCallback, AfterAllCall
             }
             PoolHttp.await(() -> PoolHttp.allUp(baseUri(), 3), "the stack's balancer serving 3 replicas", STARTUP);
         } catch (RuntimeException | InterruptedException | AssertionError e) {
-            printLogs();
+            printLogLines();
             close();
             throw e;
         }
@@ -123,10 +109,7 @@ final class SwarmStack implements AutoCloseable, BeforeAllCallback, AfterAllCall
 
     /** The running tasks of service {@code name} (Swarm's view). */
     List<Task> runningTasks(String name) {
-        return docker.listTasksCmd().withServiceFilter(name).exec().stream()
-                .filter(task -> task.getStatus() != null && task.getStatus().getState() == TaskState.RUNNING
-                        && task.getDesiredState() == TaskState.RUNNING)
-                .toList();
+        return SingleNodeSwarm.runningTasks(docker, name);
     }
 
     /** The running container of replica {@code name}'s task on this node. */
@@ -141,15 +124,13 @@ final class SwarmStack implements AutoCloseable, BeforeAllCallback, AfterAllCall
         return docker(Map.of(), "logs", id).out();
     }
 
-    private void printLogs() {
-        for (Container balancer : docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("com.docker.swarm.service.name", balancerService)).exec()) {
-            logsOf(balancer.getId()).lines()
-                    .filter(line -> line.contains("PoolJournal") || line.contains("listening on port")
-                            || line.contains("Swarm"))
-                    .forEach(line -> System.out.println("[stack] balancer task " + balancer.getId().substring(0, 12)
-                            + " (" + balancer.getState() + "): " + line.strip()));
-        }
+    /** The lines of every balancer task's container (a killed one's too), each tagged with its container. */
+    @Override
+    Stream<String> balancerLog() {
+        return docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("com.docker.swarm.service.name", balancerService)).exec().stream()
+                .flatMap(balancer -> logsOf(balancer.getId()).lines().map(line -> "task container "
+                        + balancer.getId().substring(0, 12) + " (" + balancer.getState() + "): " + line));
     }
 
     /**

@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.PortConfig;
-import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.ServiceSpec;
-import com.github.dockerjava.api.model.Task;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,7 +37,9 @@ class SwarmStackIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static final SwarmStack stack = new SwarmStack();
+    static final SwarmStack stack = new SwarmStack().printingLogLines("stack",
+            // Each balancer task's account of the pool: started, adopted, health changes.
+            line -> line.contains("PoolJournal") || line.contains("listening on port") || line.contains("Swarm"));
 
     @Test
     @Order(1)
@@ -112,14 +112,7 @@ class SwarmStackIT {
 
     /** Each replica's running task, by replica name. */
     private static Map<String, String> replicaTaskIds() {
-        Map<String, String> ids = new HashMap<>();
-        for (Service service : stack.replicaServices()) {
-            String name = service.getSpec().getName();
-            List<Task> running = stack.runningTasks(name);
-            assertEquals(1, running.size(), "running tasks of " + name);
-            ids.put(name, running.getFirst().getId());
-        }
-        return ids;
+        return SingleNodeSwarm.runningTaskIds(stack.docker(), stack.replicaServices());
     }
 
     /** Each replica's address in {@code /status}, by name. */
