@@ -7,45 +7,27 @@
 #
 # Prints one line per measurement and the median req/s and p99 of each build and of nginx over the rounds.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BENCH="$ROOT/bench"
 A=${1:?usage: bench/ab.sh A.jar B.jar}; B=${2:?usage: bench/ab.sh A.jar B.jar}
 ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10}; WARMUP=${WARMUP:-8}; CONNS=${CONNS:-64}; LOOPS=${LOOPS:-2}
 BASE_PORT=${BASE_PORT:-18500}
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
+source "$(dirname "$0")/common.sh"
 
-ready() { for _ in $(seq 1 300); do curl -fs -o /dev/null -H 'X-Request-Id: 1' "$1" && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
 measure() { # url -> "rps p99_ms errors"
   wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$BENCH/request-id.lua" "$1" >/dev/null
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$BENCH/request-id.lua" "$1" | grep '^RESULT' |
-    awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-           print v["rps"], v["p99_ms"], v["socket_errors"] + v["status_errors"] }'
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$BENCH/request-id.lua" "$1" | wrk_summary | awk '{ print $1, $3, $4 }'
 }
 
-BACKENDS=""
-for i in 1 2 3; do
-  SERVER_ID=$i PORT=$((BASE_PORT + i)) "$JAVA" -jar "$ROOT/server/target/server.jar" >/dev/null 2>&1 & PIDS+=($!)
-  BACKENDS+="${BACKENDS:+,}http://127.0.0.1:$((BASE_PORT + i))"
-done
-for i in 1 2 3; do ready "http://127.0.0.1:$((BASE_PORT + i))/home"; done
+start_backends 3
 
 NGINX_PORT=$((BASE_PORT + 10)); DOOR_PORT=$((BASE_PORT + 12))
-sed -e "s/@WORKERS@/2/; s/@PORT@/$NGINX_PORT/; s#@PREFIX@#$WORK/nginx#g" \
-    -e "s/@B1@/127.0.0.1:$((BASE_PORT + 1))/; s/@B2@/127.0.0.1:$((BASE_PORT + 2))/; s/@B3@/127.0.0.1:$((BASE_PORT + 3))/" \
-    "$BENCH/nginx.conf.template" >"$WORK/nginx.conf"
-mkdir -p "$WORK/nginx"
+nginx_conf 2 "$NGINX_PORT" >"$WORK/nginx.conf"
 
 declare -A RPS P99
 run_balancer() { # label jar
   LB_RUNTIME=static LB_BACKENDS="$BACKENDS" LB_PORT="$DOOR_PORT" LB_EVENT_LOOPS="$LOOPS" \
     "$JAVA" -Xms256m -Xmx256m -XX:+UseParallelGC -jar "$2" >"$WORK/balancer.log" 2>&1 &
   local pid=$!; PIDS+=($pid)
-  ready "http://127.0.0.1:$DOOR_PORT/home"
+  wait_ready "http://127.0.0.1:$DOOR_PORT/home"
   local r; r=$(measure "http://127.0.0.1:$DOOR_PORT/home")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "round $round $1: $r (rps p99_ms errors)"
@@ -53,7 +35,7 @@ run_balancer() { # label jar
 }
 for round in $(seq 1 "$ROUNDS"); do
   nginx -p "$WORK/nginx" -c "$WORK/nginx.conf" & ng=$!; PIDS+=($ng)
-  ready "http://127.0.0.1:$NGINX_PORT/home"
+  wait_ready "http://127.0.0.1:$NGINX_PORT/home"
   r=$(measure "http://127.0.0.1:$NGINX_PORT/home"); kill "$ng"; wait "$ng" 2>/dev/null || true
   echo "round $round nginx: $r (rps p99_ms errors)"
   RPS[nginx]+="${r%% *} "; P99[nginx]+="$(cut -d' ' -f2 <<<"$r") "

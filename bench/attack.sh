@@ -15,54 +15,21 @@
 # Writes bench/out/attack-<time>.md and bench/out/attack-latest.md. Every process it starts is stopped on exit.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BENCH="$ROOT/bench"
-OUT="$BENCH/out"
 BIG=${BIG:-1600}
 SLOW=${SLOW:-1000}
 DURATION=${DURATION:-10}
 CONNS=${CONNS:-16}
 BASE_PORT=${BASE_PORT:-18300}
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
-WORK="$OUT/attack-$$"
-mkdir -p "$WORK"
 (( BIG <= 5000 && SLOW <= 5000 )) || { echo "BIG and SLOW at most 5000" >&2; exit 1; }
 ulimit -n $(( BIG + SLOW + 1000 )) 2>/dev/null || true
+source "$(dirname "$0")/common.sh"
+require_jars server balancer
 
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-SERVER_JAR="$ROOT/server/target/server.jar"
-BALANCER_JAR="$ROOT/balancer/target/balancer.jar"
-for jar in "$SERVER_JAR" "$BALANCER_JAR"; do
-  [[ -f $jar ]] || { echo "missing $jar: ./mvnw -q -o -pl server,balancer -am package -DskipTests" >&2; exit 1; }
-done
-
-B1=$((BASE_PORT + 1)); DOOR_PORT=$((BASE_PORT + 12))
+DOOR_PORT=$((BASE_PORT + 12))
 URL="http://127.0.0.1:$DOOR_PORT/home"
 
-wait_ready() {
-  local i
-  for i in $(seq 1 300); do
-    if curl -fs -o /dev/null -H 'X-Request-Id: 123456' "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "not ready: $1" >&2
-  return 1
-}
 # "rps p50 p99 errors" of an ordinary client
-measure() {
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$BENCH/request-id.lua" "$URL" | grep '^RESULT' |
-    awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-           print v["rps"], v["p50_ms"], v["p99_ms"], v["socket_errors"] + v["status_errors"] }'
-}
+measure() { wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$BENCH/request-id.lua" "$URL" | wrk_summary; }
 heap_mb() { "$JAVA_HOME/bin/jstat" -gc "$1" | awk 'NR == 2 { printf "%d", ($3 + $4 + $6 + $8) / 1024 }'; }
 # Starts bench/Hold.java in the background and waits until it has opened all its connections.
 start_hold() { # mode count seconds name
@@ -78,10 +45,8 @@ start_hold() { # mode count seconds name
   return 1
 }
 
-SERVER_ID=1 PORT=$B1 "$JAVA" -jar "$SERVER_JAR" >"$WORK/server.log" 2>&1 &
-PIDS+=($!)
-wait_ready "http://127.0.0.1:$B1/home"
-LB_RUNTIME=static LB_BACKENDS="http://127.0.0.1:$B1" LB_PORT="$DOOR_PORT" LB_EVENT_LOOPS=2 \
+start_backends 1
+LB_RUNTIME=static LB_BACKENDS="$BACKENDS" LB_PORT="$DOOR_PORT" LB_EVENT_LOOPS=2 \
   "$JAVA" -Xms256m -Xmx1g -XX:+UseParallelGC -jar "$BALANCER_JAR" >"$WORK/balancer.log" 2>&1 &
 LB=$!; PIDS+=($LB)
 wait_ready "$URL"

@@ -11,55 +11,18 @@
 #      JAVA_HOME (temurin 25 if present). Writes bench/out/burst-latest.md. Every process it starts is stopped on exit.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BENCH="$ROOT/bench"
-OUT="$BENCH/out"
 CONNS=${CONNS:-8000}
 BASE_PORT=${BASE_PORT:-18200}
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
-WORK="$OUT/burst-$$"
-mkdir -p "$WORK"
 # Each connection is a socket in the client and one in the balancer, each in its own process.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if (( $(ulimit -n) < CONNS + 1000 )); then
   echo "open-file limit $(ulimit -n) is too low for $CONNS connections" >&2
   exit 1
 fi
+source "$(dirname "$0")/common.sh"
+require_jars server balancer
 
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-SERVER_JAR="$ROOT/server/target/server.jar"
-BALANCER_JAR="$ROOT/balancer/target/balancer.jar"
-for jar in "$SERVER_JAR" "$BALANCER_JAR"; do
-  [[ -f "$jar" ]] || { echo "missing $jar: ./mvnw -o -pl server,balancer -am package -DskipTests" >&2; exit 1; }
-done
-
-wait_ready() { # url: waits up to 30 s for a 200
-  local i
-  for i in $(seq 1 300); do
-    if curl -fs -o /dev/null "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "not ready: $1" >&2
-  return 1
-}
-
-BACKENDS=""
-for i in 1 2 3; do
-  port=$((BASE_PORT + i))
-  SERVER_ID=$i PORT=$port "$JAVA" -jar "$SERVER_JAR" >"$WORK/server$i.log" 2>&1 &
-  PIDS+=($!)
-  BACKENDS+="${BACKENDS:+,}http://127.0.0.1:$port"
-done
-for i in 1 2 3; do wait_ready "http://127.0.0.1:$((BASE_PORT + i))/home"; done
+start_backends 3
 
 DOOR=$((BASE_PORT + 10))
 # shellcheck disable=SC2086 # BALANCER_ENV is a list of NAME=value words

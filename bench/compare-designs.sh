@@ -4,36 +4,26 @@
 # round, with the proxy's CPU time per request (user+system, from /proc): the fairer figure on a shared 2-core box.
 #   bench/compare-designs.sh        # DURATION (10), WARMUP (10), BASE_PORT (18200)
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${DURATION:-10}; WARMUP=${WARMUP:-10}; BASE_PORT=${BASE_PORT:-18200}
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-WORK="$ROOT/bench/out/compare-$$"; mkdir -p "$WORK"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
+source "$(dirname "$0")/common.sh"
 SLF4J=$(ls "$HOME"/.m2/repository/org/slf4j/slf4j-api/2.*/slf4j-api-2.*.jar | sort -V | tail -1)
 R="$ROOT/balancer/src/main/java/lb/balancer/routing"
 "$JAVA_HOME/bin/javac" --release 21 -d "$WORK/classes" -cp "$SLF4J" "$R/Pick.java" "$R/Picker.java" "$R/Replica.java" \
   "$R/RouteRequest.java" "$R/ForwardListener.java" "$ROOT"/balancer/src/main/java/lb/balancer/forward/*.java \
   "$ROOT"/bench/prototypes/lb/balancer/forward/*.java
 CP="$WORK/classes:$SLF4J"
-B=(); for i in 1 2 3; do
-  SERVER_ID=$i PORT=$((BASE_PORT + i)) "$JAVA_HOME/bin/java" -jar "$ROOT/server/target/server.jar" >/dev/null 2>&1 &
-  PIDS+=($!); B+=("http://127.0.0.1:$((BASE_PORT + i))")
-done
-ready() { for _ in $(seq 1 300); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
-for i in 1 2 3; do ready "http://127.0.0.1:$((BASE_PORT + i))/home"; done
+start_backends 3
+read -ra B <<<"${BACKENDS//,/ }"
 # Warm the backends' JIT first so the first design measured is not penalised.
 for i in 1 2 3; do wrk -t1 -c16 -d"${WARMUP}s" "http://127.0.0.1:$((BASE_PORT + i))/home" >/dev/null & done; wait
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # user+system, in 1/100 s
 run() { # name port cmd...
   local name=$1 port=$2; shift 2
   "$@" >/dev/null 2>&1 & local pid=$!; PIDS+=($pid)
-  ready "http://127.0.0.1:$port/home"
-  wrk -t2 -c64 -d"${WARMUP}s" -s "$ROOT/bench/request-id.lua" "http://127.0.0.1:$port/home" >/dev/null
+  wait_ready "http://127.0.0.1:$port/home"
+  wrk -t2 -c64 -d"${WARMUP}s" -s "$BENCH/request-id.lua" "http://127.0.0.1:$port/home" >/dev/null
   local t0 line t1 n
   t0=$(cpu_ticks "$pid")
-  line=$(wrk -t2 -c64 -d"${DURATION}s" -s "$ROOT/bench/request-id.lua" "http://127.0.0.1:$port/home" | grep RESULT)
+  line=$(wrk -t2 -c64 -d"${DURATION}s" -s "$BENCH/request-id.lua" "http://127.0.0.1:$port/home" | grep RESULT)
   t1=$(cpu_ticks "$pid")
   n=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")
   echo "$name $line proxy_cpu_us_per_req=$(( (t1 - t0) * 10000 / n ))"

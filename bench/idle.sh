@@ -14,46 +14,17 @@
 # Writes bench/out/idle-<time>.md and bench/out/idle-latest.md. Every process it starts is stopped on exit.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BENCH="$ROOT/bench"
-OUT="$BENCH/out"
 CONNS=${CONNS:-10000}
 HOLD=${HOLD:-20}
 BASE_PORT=${BASE_PORT:-18200}
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
-WORK="$OUT/idle-$$"
-mkdir -p "$WORK"
 (( CONNS <= 18000 )) || { echo "CONNS at most 18000" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 (( $(ulimit -n) >= CONNS + 1000 )) || { echo "the open-file limit $(ulimit -n) is below $((CONNS + 1000))" >&2; exit 1; }
-
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-SERVER_JAR="$ROOT/server/target/server.jar"
-BALANCER_JAR="$ROOT/balancer/target/balancer.jar"
-for jar in "$SERVER_JAR" "$BALANCER_JAR"; do
-  [[ -f $jar ]] || { echo "missing $jar: ./mvnw -q -o -pl server,balancer -am package -DskipTests" >&2; exit 1; }
-done
+source "$(dirname "$0")/common.sh"
+require_jars server balancer
 
 B1=$((BASE_PORT + 1)); HAPROXY_PORT=$((BASE_PORT + 11)); DOOR_PORT=$((BASE_PORT + 12))
 
-wait_ready() {
-  local i
-  for i in $(seq 1 300); do
-    if curl -fs -o /dev/null -H 'X-Request-Id: 123456' "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "not ready: $1" >&2
-  return 1
-}
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 heap_kb() { # used heap after a full GC
   "$JAVA_HOME/bin/jcmd" "$1" GC.run >/dev/null
@@ -76,12 +47,10 @@ hold() { # port on_ready_callback [count]
   echo "$held $closed"
 }
 
-SERVER_ID=1 PORT=$B1 "$JAVA" -jar "$SERVER_JAR" >"$WORK/server.log" 2>&1 &
-PIDS+=($!)
-wait_ready "http://127.0.0.1:$B1/home"
+start_backends 1
 
 echo "balancer: $CONNS idle connections for ${HOLD}s"
-LB_RUNTIME=static LB_BACKENDS="http://127.0.0.1:$B1" LB_PORT="$DOOR_PORT" LB_EVENT_LOOPS=2 \
+LB_RUNTIME=static LB_BACKENDS="$BACKENDS" LB_PORT="$DOOR_PORT" LB_EVENT_LOOPS=2 \
   "$JAVA" -Xms512m -Xmx512m -XX:+UseParallelGC -jar "$BALANCER_JAR" >"$WORK/balancer.log" 2>&1 &
 LB=$!; PIDS+=($LB)
 wait_ready "http://127.0.0.1:$DOOR_PORT/home"
@@ -95,9 +64,8 @@ kill "$LB"; wait "$LB" 2>/dev/null || true
 echo "haproxy: idle connections for ${HOLD}s"
 # HAProxy sizes its sockets as 2 x maxconn + a few and refuses to start past the fd limit: it holds what fits.
 HA_CONNS=$(( CONNS < ($(ulimit -n) - 100) / 2 - 50 ? CONNS : ($(ulimit -n) - 100) / 2 - 50 ))
-sed -e "s/@THREADS@/2/; s/@PORT@/$HAPROXY_PORT/; s/maxconn 4000/maxconn $((HA_CONNS + 50))\n  ulimit-n $(ulimit -n)/" \
-    -e "s/@B1@/127.0.0.1:$B1/; s/@B2@/127.0.0.1:$B1/; s/@B3@/127.0.0.1:$B1/" \
-    "$BENCH/haproxy.cfg.template" >"$WORK/haproxy.cfg"
+haproxy_conf 2 "$HAPROXY_PORT" "$B1" "$B1" "$B1" |
+  sed -e "s/maxconn 4000/maxconn $((HA_CONNS + 50))\n  ulimit-n $(ulimit -n)/" >"$WORK/haproxy.cfg"
 HA_HELD=-; HA_CLOSED=-; HA_RSS0=0; HA_RSS1=0 # stay so if HAProxy cannot run
 haproxy_run() {
   haproxy -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &

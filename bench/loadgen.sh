@@ -13,47 +13,22 @@
 # Writes bench/out/loadgen-<time>.md and bench/out/loadgen-latest.md. Every process it starts is stopped on exit.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BENCH="$ROOT/bench"
-OUT="$BENCH/out"
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
 ROUNDS=${ROUNDS:-5}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18300}
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
-WORK=$(mktemp -d)
-mkdir -p "$OUT"
-
-BALANCER_PID=
-cleanup() {
-  if [[ -n "$BALANCER_PID" ]]; then kill "$BALANCER_PID" 2>/dev/null || true; wait "$BALANCER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-for tool in wrk curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
-done
-for jar in server balancer analysis; do
-  if [[ ! -f "$ROOT/$jar/target/$jar.jar" ]]; then
-    echo "building $jar.jar"
-    (cd "$ROOT" && JAVA_HOME="$JAVA_HOME" ./mvnw -q -pl "$jar" -am package -DskipTests)
-  fi
-done
+source "$(dirname "$0")/common.sh"
+require_tools wrk curl
+build_missing_jars server balancer analysis
 TOOL="$ROOT/analysis/target/analysis.jar"
 URL="http://127.0.0.1:$PORT"
 
-LB_RUNTIME=process LB_SERVER_JAR="$ROOT/server/target/server.jar" LB_PORT="$PORT" LB_REPLICAS=3 \
-  "$JAVA" -jar "$ROOT/balancer/target/balancer.jar" >"$WORK/balancer.log" 2>&1 &
-BALANCER_PID=$!
-for i in $(seq 1 300); do
-  if curl -fs -o /dev/null -H 'X-Request-Id: 123456' "$URL/home"; then break; fi
-  [[ $i == 300 ]] && { echo "balancer not ready; log:" >&2; tail -20 "$WORK/balancer.log" >&2; exit 1; }
-  sleep 0.1
-done
+LB_RUNTIME=process LB_SERVER_JAR="$SERVER_JAR" LB_PORT="$PORT" LB_REPLICAS=3 \
+  "$JAVA" -jar "$BALANCER_JAR" >"$WORK/balancer.log" 2>&1 &
+PIDS+=($!)
+wait_ready "$URL/home" || { echo "balancer log:" >&2; tail -20 "$WORK/balancer.log" >&2; exit 1; }
 
 field() { # name line: the value of name=value in line
   sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2"

@@ -4,52 +4,40 @@
 # the hottest frames (self time) and the hottest balancer methods (inclusive).
 #   bench/profile.sh        # DURATION (20 s), WARMUP (10 s), CONNS (64), BASE_PORT (18300)
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${DURATION:-20}; WARMUP=${WARMUP:-10}; CONNS=${CONNS:-64}; BASE_PORT=${BASE_PORT:-18300}
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-WORK="$ROOT/bench/out/profile-$$"; mkdir -p "$WORK"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT INT TERM
-ready() { for _ in $(seq 1 300); do curl -fs -o /dev/null -H 'X-Request-Id: 1' "$1" && return 0; sleep 0.1; done; return 1; }
-cpu_ticks() { local t=0 p; for p in "$@"; do t=$(( t + $(awk '{ print $14 + $15 }' "/proc/$p/stat") )); done; echo "$t"; }
+KEEP_WORK=1 # the recording stays in WORK
+source "$(dirname "$0")/common.sh"
 
-B=(); for i in 1 2 3; do
-  SERVER_ID=$i PORT=$((BASE_PORT + i)) "$JAVA_HOME/bin/java" -jar "$ROOT/server/target/server.jar" >/dev/null 2>&1 &
-  PIDS+=($!); B+=("127.0.0.1:$((BASE_PORT + i))")
-done
-for b in "${B[@]}"; do ready "http://$b/home"; done
+start_backends 3
 
 # measure name port pid...: prints req/s and the CPU microseconds the proxy spent per request
 measure() {
   local name=$1 port=$2; shift 2
-  ready "http://127.0.0.1:$port/home"
-  wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$ROOT/bench/request-id.lua" "http://127.0.0.1:$port/home" >/dev/null
+  wait_ready "http://127.0.0.1:$port/home"
+  wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$BENCH/request-id.lua" "http://127.0.0.1:$port/home" >/dev/null
   local t0 t1 line n
   t0=$(cpu_ticks "$@")
-  line=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$ROOT/bench/request-id.lua" "http://127.0.0.1:$port/home" | grep RESULT)
+  line=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$BENCH/request-id.lua" "http://127.0.0.1:$port/home" | grep RESULT)
   t1=$(cpu_ticks "$@")
   n=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$line")
   echo "$name: $(sed 's/.*rps=\([0-9]*\).*/\1/' <<<"$line") req/s, proxy CPU $(( (t1 - t0) * 10000 / n )) us/request"
 }
 
 P=$((BASE_PORT + 10))
-sed -e "s/@WORKERS@/2/; s/@PORT@/$P/; s#@PREFIX@#$WORK/nginx#g; s/@B1@/${B[0]}/; s/@B2@/${B[1]}/; s/@B3@/${B[2]}/" \
-  "$ROOT/bench/nginx.conf.template" >"$WORK/nginx.conf"; mkdir -p "$WORK/nginx"
+nginx_conf 2 "$P" >"$WORK/nginx.conf"
 nginx -p "$WORK/nginx" -c "$WORK/nginx.conf" & NG=$!; PIDS+=($NG)
 sleep 1; measure "nginx (2 workers)" "$P" $(pgrep -P "$NG") "$NG"
 kill "$NG"; wait "$NG" 2>/dev/null || true
 
-sed -e "s/@THREADS@/2/; s/@PORT@/$((P + 1))/; s/@B1@/${B[0]}/; s/@B2@/${B[1]}/; s/@B3@/${B[2]}/" \
-  "$ROOT/bench/haproxy.cfg.template" >"$WORK/haproxy.cfg"
+haproxy_conf 2 "$((P + 1))" >"$WORK/haproxy.cfg"
 haproxy -f "$WORK/haproxy.cfg" -db >/dev/null 2>&1 & HA=$!; PIDS+=($HA)
 measure "haproxy (2 threads)" "$((P + 1))" "$HA"
 kill "$HA"; wait "$HA" 2>/dev/null || true
 
-LB_RUNTIME=static LB_BACKENDS="http://${B[0]},http://${B[1]},http://${B[2]}" LB_PORT=$((P + 2)) LB_EVENT_LOOPS=2 \
-  "$JAVA_HOME/bin/java" -Xms256m -Xmx256m -XX:+UseParallelGC \
+LB_RUNTIME=static LB_BACKENDS="$BACKENDS" LB_PORT=$((P + 2)) LB_EVENT_LOOPS=2 \
+  "$JAVA" -Xms256m -Xmx256m -XX:+UseParallelGC \
   -XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,filename="$WORK/balancer.jfr" \
-  -jar "$ROOT/balancer/target/balancer.jar" >"$WORK/balancer.log" 2>&1 & LB=$!; PIDS+=($LB)
+  -jar "$BALANCER_JAR" >"$WORK/balancer.log" 2>&1 & LB=$!; PIDS+=($LB)
 measure "balancer (2 event loops)" "$((P + 2))" "$LB"
 kill "$LB"; wait "$LB" 2>/dev/null || true
 

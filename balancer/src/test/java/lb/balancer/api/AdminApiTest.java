@@ -14,6 +14,7 @@ import lb.balancer.routing.ConsistentHashStrategy;
 import lb.balancer.routing.ReplicaStats;
 import lb.balancer.routing.StrategyContext;
 import lb.balancer.runtime.StaticRuntime;
+import lb.balancer.testing.LoopbackHttp;
 import lb.hashring.RingConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,12 +44,7 @@ class AdminApiTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.BodyPublisher publisher = body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, publisher).header("Content-Type", "application/json").build();
-        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        return LoopbackHttp.send(port, method, path, body, "Content-Type", "application/json");
     }
 
     private static void assertAnswer(HttpResponse<String> response, int status, String body) {

@@ -7,9 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import lb.balancer.membership.FakeRuntime;
@@ -18,6 +15,7 @@ import lb.balancer.membership.ReplicaPool;
 import lb.balancer.routing.ConsistentHashStrategy;
 import lb.balancer.routing.ReplicaStats;
 import lb.balancer.routing.StrategyContext;
+import lb.balancer.testing.LoopbackHttp;
 import lb.hashring.RingConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.Test;
 /** Issue 11.6: the admin API locks itself (its loopback port can be reached without the front door). */
 class AdminLockTest {
 
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final StrategyContext CONTEXT = StrategyContext.of(RingConfig.defaults(), new ReplicaStats());
     private static final String TOKEN = "s3cret-token-0123456789";
     private static final String THREE =
@@ -47,11 +44,7 @@ class AdminLockTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (headers.length > 0) b.headers(headers);
-        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return LoopbackHttp.send(port, method, path, body, headers);
     }
 
     private static void assertJson(HttpResponse<String> r, int status, String message) {

@@ -3,9 +3,6 @@ package lb.balancer.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +17,7 @@ import lb.balancer.routing.RouteRequest;
 import lb.balancer.routing.ReplicaStats;
 import lb.balancer.routing.Strategies;
 import lb.balancer.routing.StrategyContext;
+import lb.balancer.testing.LoopbackHttp;
 import lb.hashring.HashRing;
 import lb.hashring.RingConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.Test;
 /** {@code GET/PUT /strategy}, {@code /add} with an experiment profile, and {@code GET /status}. */
 class AdminStrategyApiTest {
 
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final String CONSISTENT_HASH =
             "{\"message\": {\"name\": \"consistent-hash\", \"hash\": \"mixed\"}, \"status\": \"successful\"}";
 
@@ -54,10 +51,7 @@ class AdminStrategyApiTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build();
-        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        return LoopbackHttp.send(port, method, path, body);
     }
 
     private static void assertAnswer(HttpResponse<String> response, int status, String body) {

@@ -16,8 +16,8 @@ import lb.balancer.replica.ForwardListener;
 import lb.balancer.replica.Replica;
 import lb.balancer.routing.Pick;
 import lb.balancer.routing.Picker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The probes of issue 11 ("the data path under attack"), one test each: every one failed on the code before the fix
@@ -26,15 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 class FrontDoorAttackTest {
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final DoorFixture fixture = new DoorFixture();
     private FrontDoor door;
     private FakeBackend backend;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (door != null) door.close();
-        for (AutoCloseable c : closeables) c.close();
-    }
 
     private FrontDoor start(Picker picker, ForwardListener listener, Limits limits) throws Exception {
         return start(picker, listener, limits, Duration.ofSeconds(10));
@@ -42,14 +37,13 @@ class FrontDoorAttackTest {
 
     private FrontDoor start(Picker picker, ForwardListener listener, Limits limits, Duration responseTimeout)
             throws Exception {
-        door = FrontDoor.builder().bind("127.0.0.1", 0).pickers(() -> picker).listener(listener).keyHasher(k -> 1)
-                .eventLoops(1).limits(limits).responseTimeout(responseTimeout).build().start();
+        door = fixture.start(fixture.builder().pickers(() -> picker).listener(listener)
+                .eventLoops(1).limits(limits).responseTimeout(responseTimeout));
         return door;
     }
 
     private FakeBackend backend() throws Exception {
-        backend = new FakeBackend(1);
-        closeables.add(backend);
+        backend = fixture.backend(1);
         return backend;
     }
 
@@ -219,7 +213,7 @@ class FrontDoorAttackTest {
         RawBackend raw = new RawBackend(1, (conn, n, head) ->
                 (head.startsWith("GET /home") ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
                         : "HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope").getBytes());
-        closeables.add(raw);
+        fixture.closeAfter(raw);
         start(r -> new Pick.Routed(raw.replica()), ForwardListener.NONE, Limits.DEFAULTS);
         String path = "/" + "\u00ff".repeat(12_000);
         try (RawClient c = new RawClient(door.port())) {

@@ -3,56 +3,26 @@ package lb.balancer.forward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import lb.balancer.replica.Replica;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Failures: refused connections, stale pooled connections, timeouts, and what the listener hears about them. */
 class FrontDoorFailureTest {
 
+    @RegisterExtension
+    final DoorFixture fixture = new DoorFixture();
     private final TestPickers.Recording listener = new TestPickers.Recording();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
     private FrontDoor door;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (door != null) door.close();
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
-
     private FrontDoor start(TestPickers.Ordered picker, Duration responseTimeout) throws Exception {
-        door = FrontDoor.builder()
-                .bind("127.0.0.1", 0)
+        door = fixture.start(fixture.builder()
                 .pickers(() -> picker)
                 .listener(listener)
-                .keyHasher(k -> 1)
                 .responseTimeout(responseTimeout)
-                .connectTimeout(Duration.ofMillis(500))
-                .build()
-                .start();
+                .connectTimeout(Duration.ofMillis(500)));
         return door;
-    }
-
-    private FakeBackend backend(int id) throws Exception {
-        FakeBackend b = new FakeBackend(id);
-        closeables.add(b);
-        return b;
-    }
-
-    /** A replica whose port refuses connections. */
-    private static Replica dead(int id) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        return new Replica("Dead" + id, id, "127.0.0.1", port, "default");
     }
 
     private static String get(String path) {
@@ -61,8 +31,8 @@ class FrontDoorFailureTest {
 
     @Test
     void retriesAGetOnTheNextReplicaWhenConnectingFails() throws Exception {
-        FakeBackend live = backend(2);
-        start(new TestPickers.Ordered(List.of(dead(1), live.replica())), Duration.ofSeconds(5));
+        FakeBackend live = fixture.backend(2);
+        start(new TestPickers.Ordered(List.of(DoorFixture.refusing(1), live.replica())), Duration.ofSeconds(5));
         try (RawClient c = new RawClient(door.port())) {
             for (int i = 0; i < 5; i++) {
                 RawClient.Response r = c.exchange(get("/home"));
@@ -77,7 +47,7 @@ class FrontDoorFailureTest {
 
     @Test
     void answers502WhenEveryReplicaFails() throws Exception {
-        start(new TestPickers.Ordered(List.of(dead(1), dead(2))), Duration.ofSeconds(5));
+        start(new TestPickers.Ordered(List.of(DoorFixture.refusing(1), DoorFixture.refusing(2))), Duration.ofSeconds(5));
         try (RawClient c = new RawClient(door.port())) {
             RawClient.Response r = c.exchange(get("/home"));
             assertEquals(502, r.status());
@@ -90,8 +60,8 @@ class FrontDoorFailureTest {
 
     @Test
     void stopsAfterMaxTries() throws Exception {
-        FakeBackend live = backend(4);
-        TestPickers.Ordered picker = new TestPickers.Ordered(List.of(dead(1), dead(2), dead(3), live.replica()));
+        FakeBackend live = fixture.backend(4);
+        TestPickers.Ordered picker = new TestPickers.Ordered(List.of(DoorFixture.refusing(1), DoorFixture.refusing(2), DoorFixture.refusing(3), live.replica()));
         start(picker, Duration.ofSeconds(5));
         try (RawClient c = new RawClient(door.port())) {
             assertEquals(502, c.exchange(get("/home")).status(), "three tries by default, the fourth is not made");
@@ -101,8 +71,8 @@ class FrontDoorFailureTest {
 
     @Test
     void doesNotRetryAPostOnAnotherReplica() throws Exception {
-        FakeBackend live = backend(2);
-        start(new TestPickers.Ordered(List.of(dead(1), live.replica())), Duration.ofSeconds(5));
+        FakeBackend live = fixture.backend(2);
+        start(new TestPickers.Ordered(List.of(DoorFixture.refusing(1), live.replica())), Duration.ofSeconds(5));
         try (RawClient c = new RawClient(door.port())) {
             RawClient.Response r = c.exchange("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
             assertEquals(502, r.status());
@@ -116,7 +86,7 @@ class FrontDoorFailureTest {
         // Answers the first request of each connection, then drops the connection on the second without answering:
         // exactly what a replica's idle timeout racing with a reused connection looks like.
         RawBackend raw = new RawBackend(1, (conn, n, head) -> n == 1 ? RawBackend.ok("", "conn" + conn) : null);
-        closeables.add(raw);
+        fixture.closeAfter(raw);
         start(new TestPickers.Ordered(List.of(raw.replica())), Duration.ofSeconds(5));
         try (RawClient c = new RawClient(door.port())) {
             assertEquals("conn1", c.exchange(get("/a")).body());
@@ -130,8 +100,8 @@ class FrontDoorFailureTest {
 
     @Test
     void answers504WhenTheReplicaIsTooSlowAndDoesNotRetry() throws Exception {
-        FakeBackend slow = backend(1);
-        FakeBackend other = backend(2);
+        FakeBackend slow = fixture.backend(1);
+        FakeBackend other = fixture.backend(2);
         start(new TestPickers.Ordered(List.of(slow.replica(), other.replica())), Duration.ofMillis(300));
         long t0 = System.nanoTime();
         try (RawClient c = new RawClient(door.port())) {
@@ -157,9 +127,9 @@ class FrontDoorFailureTest {
             }
             return null;
         });
-        closeables.add(released::countDown);
-        closeables.add(hung);
-        FakeBackend live = backend(2);
+        fixture.closeAfter(released::countDown);
+        fixture.closeAfter(hung);
+        FakeBackend live = fixture.backend(2);
         start(new TestPickers.Ordered(List.of(hung.replica(), live.replica())), Duration.ofSeconds(30));
         try (RawClient c = new RawClient(door.port())) {
             java.util.concurrent.CompletableFuture<RawClient.Response> answer =
@@ -189,8 +159,8 @@ class FrontDoorFailureTest {
     @Test
     void aConnectionClosedBeforeAnyAnswerIsAResetAndTheRetryIsTheSecondAttempt() throws Exception {
         RawBackend raw = new RawBackend(1, (conn, n, head) -> null);
-        closeables.add(raw);
-        FakeBackend live = backend(2);
+        fixture.closeAfter(raw);
+        FakeBackend live = fixture.backend(2);
         start(new TestPickers.Ordered(List.of(raw.replica(), live.replica())), Duration.ofSeconds(5));
         try (RawClient c = new RawClient(door.port())) {
             assertEquals(200, c.exchange(get("/home")).status());
@@ -204,7 +174,7 @@ class FrontDoorFailureTest {
     @Test
     void answers502WhenTheReplicaSendsGarbage() throws Exception {
         RawBackend raw = new RawBackend(1, (conn, n, head) -> "NONSENSE\r\n\r\n".getBytes());
-        closeables.add(raw);
+        fixture.closeAfter(raw);
         start(new TestPickers.Ordered(List.of(raw.replica())), Duration.ofSeconds(5));
         try (RawClient c = new RawClient(door.port())) {
             assertEquals(502, c.exchange(get("/a")).status());
@@ -216,7 +186,7 @@ class FrontDoorFailureTest {
     void relaysAResponseThatEndsWhenTheReplicaClosesAndThenClosesTheClient() throws Exception {
         RawBackend raw = new RawBackend(1, (conn, n, head) ->
                 "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil close".getBytes());
-        closeables.add(raw);
+        fixture.closeAfter(raw);
         start(new TestPickers.Ordered(List.of(raw.replica())), Duration.ofSeconds(5));
         try (RawClient c = new RawClient(door.port())) {
             RawClient.Response r = c.exchange(get("/a"));

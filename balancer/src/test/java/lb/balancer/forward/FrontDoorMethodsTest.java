@@ -2,14 +2,11 @@ package lb.balancer.forward;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import lb.balancer.replica.Replica;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 11.5: every method is forwarded with its body (not only GET), retries only for idempotent methods, and a
@@ -19,40 +16,20 @@ class FrontDoorMethodsTest {
 
     private static final List<String> WITH_BODIES = List.of("POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
+    @RegisterExtension
+    final DoorFixture fixture = new DoorFixture();
     private final TestPickers.Recording listener = new TestPickers.Recording();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
     private FrontDoor door;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (door != null) door.close();
-        for (AutoCloseable c : closeables) c.close();
-    }
-
-    private FakeBackend backend(int id) throws Exception {
-        FakeBackend b = new FakeBackend(id);
-        closeables.add(b);
-        return b;
-    }
 
     private void start(List<Replica> order) throws Exception {
         TestPickers.Ordered picker = new TestPickers.Ordered(order);
-        door = FrontDoor.builder().bind("127.0.0.1", 0).pickers(() -> picker).listener(listener).keyHasher(k -> 1)
-                .connectTimeout(Duration.ofMillis(500)).eventLoops(1).build().start();
-    }
-
-    /** A replica whose port refuses connections. */
-    private static Replica dead(int id) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        return new Replica("Dead" + id, id, "127.0.0.1", port, "default");
+        door = fixture.start(fixture.builder().pickers(() -> picker).listener(listener)
+                .connectTimeout(Duration.ofMillis(500)).eventLoops(1));
     }
 
     @Test
     void everyMethodIsForwardedWithItsContentLengthBodyOnOneKeepAliveConnection() throws Exception {
-        FakeBackend b = backend(1);
+        FakeBackend b = fixture.backend(1);
         start(List.of(b.replica()));
         try (RawClient c = new RawClient(door.port())) {
             for (String method : WITH_BODIES) {
@@ -71,7 +48,7 @@ class FrontDoorMethodsTest {
 
     @Test
     void everyMethodIsForwardedWithAChunkedBody() throws Exception {
-        FakeBackend b = backend(1);
+        FakeBackend b = fixture.backend(1);
         start(List.of(b.replica()));
         try (RawClient c = new RawClient(door.port())) {
             for (String method : WITH_BODIES) {
@@ -87,7 +64,7 @@ class FrontDoorMethodsTest {
 
     @Test
     void headIsForwardedAndItsBodilessAnswerKeepsTheConnectionInSync() throws Exception {
-        FakeBackend b = backend(1);
+        FakeBackend b = fixture.backend(1);
         start(List.of(b.replica()));
         try (RawClient c = new RawClient(door.port())) {
             RawClient.Response head = c.send("HEAD /home HTTP/1.1\r\nHost: a\r\n\r\n").readBodiless();
@@ -102,7 +79,7 @@ class FrontDoorMethodsTest {
 
     @Test
     void aReplicas405StaysA405AndOnlyIts404BecomesThe400() throws Exception {
-        FakeBackend b = backend(1);
+        FakeBackend b = fixture.backend(1);
         start(List.of(b.replica()));
         try (RawClient c = new RawClient(door.port())) {
             RawClient.Response r = c.exchange("DELETE /405 HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -115,8 +92,8 @@ class FrontDoorMethodsTest {
 
     @Test
     void idempotentMethodsMoveToTheNextReplicaWhenConnectingFailsAndOthersDoNot() throws Exception {
-        FakeBackend live = backend(2);
-        start(List.of(dead(1), live.replica()));
+        FakeBackend live = fixture.backend(2);
+        start(List.of(DoorFixture.refusing(1), live.replica()));
         for (String method : List.of("PUT", "DELETE", "OPTIONS", "HEAD")) {
             try (RawClient c = new RawClient(door.port())) {
                 c.send(method + " /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");

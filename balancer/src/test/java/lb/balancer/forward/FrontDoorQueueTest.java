@@ -3,15 +3,13 @@ package lb.balancer.forward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import lb.balancer.replica.ForwardListener;
 import lb.balancer.routing.Pick;
 import lb.balancer.testing.Await;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The per-replica cap through the front door (issue 11.3): requests over {@code replicaMaxConcurrent} wait in the
@@ -19,29 +17,20 @@ import org.junit.jupiter.api.Test;
  */
 class FrontDoorQueueTest {
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final DoorFixture fixture = new DoorFixture();
     private FrontDoor door;
     private FakeBackend b;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (door != null) door.close();
-        for (AutoCloseable c : closeables) c.close();
-        if (b != null) b.close();
-    }
-
     private void start(int maxConcurrent, int maxQueue, Duration queueTimeout) throws Exception {
-        b = new FakeBackend(1);
-        door = FrontDoor.builder().bind("127.0.0.1", 0).pickers(() -> r -> new Pick.Routed(b.replica()))
-                .listener(ForwardListener.NONE).keyHasher(k -> 1).eventLoops(2)
-                .limits(Limits.DEFAULTS.withReplicaQueue(maxConcurrent, maxQueue, queueTimeout))
-                .build().start();
+        b = fixture.backend(1);
+        door = fixture.start(fixture.builder().pickers(() -> r -> new Pick.Routed(b.replica()))
+                .listener(ForwardListener.NONE).eventLoops(2)
+                .limits(Limits.DEFAULTS.withReplicaQueue(maxConcurrent, maxQueue, queueTimeout)));
     }
 
     private RawClient client() throws Exception {
-        RawClient c = new RawClient(door.port());
-        closeables.add(c);
-        return c;
+        return fixture.closeAfter(new RawClient(door.port()));
     }
 
     private static CompletableFuture<RawClient.Response> async(RawClient c, String path) throws Exception {

@@ -3,10 +3,6 @@ package lb.balancer.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,26 +12,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lb.balancer.health.HeartbeatListener;
 import lb.balancer.membership.PoolEvent;
 import lb.balancer.membership.Transition;
 import lb.balancer.testing.Await;
-import lb.balancer.api.AdminApi;
-import lb.balancer.api.AdminPage;
-import lb.balancer.api.StatusSources;
-import lb.balancer.health.HeartbeatLog;
+import lb.balancer.testing.WiredBalancer;
 import lb.balancer.config.BalancerConfig.HealthSettings;
-import lb.balancer.forward.FrontDoor;
-import lb.balancer.health.HealthMonitor;
 import lb.balancer.membership.FakeRuntime;
 import lb.balancer.membership.ReplicaPool;
-import lb.balancer.replica.ForwardListener;
 import lb.balancer.replica.Replica;
-import lb.balancer.routing.ConsistentHashStrategy;
-import lb.balancer.routing.ReplicaStats;
-import lb.balancer.routing.StrategyContext;
-import lb.hashring.RequestKeys;
-import lb.hashring.RingConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,62 +38,29 @@ class MetricsTest {
      */
     private static final HealthSettings FAST = new HealthSettings(Duration.ofMillis(100), Duration.ofSeconds(2), 2);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private WiredBalancer balancer;
     private FakeRuntime runtime;
     private ReplicaPool pool;
-    private HealthMonitor health;
-    private AdminApi admin;
-    private FrontDoor door;
-    private ForwardMetrics traffic;
 
     /** Heartbeats that failed, per replica name, as the health monitor reported them. */
     private final Map<String, Integer> failedHeartbeats = new ConcurrentHashMap<>();
 
     private void start(HealthSettings settings) throws Exception {
-        runtime = new FakeRuntime(true);
-        RingConfig ring = RingConfig.defaults();
-        ReplicaStats stats = new ReplicaStats();
-        pool = new ReplicaPool(runtime, new ConsistentHashStrategy(ring), 56);
-        Metrics metrics = new Metrics();
-        PoolHistory history = new PoolHistory();
-        pool.journal().subscribe(history);
-        PoolMetrics poolMetrics = PoolMetrics.register(metrics, pool, stats, history);
-        pool.bootstrap(3);
-        HeartbeatLog heartbeats = new HeartbeatLog();
-        health = new HealthMonitor(pool, settings, HeartbeatListener.all(heartbeats, poolMetrics, (replica, beat) -> {
+        balancer = WiredBalancer.start(settings, 2, (replica, beat) -> {
             if (!beat.ok()) failedHeartbeats.merge(replica.name(), 1, Integer::sum);
-        }));
-        health.start();
-        traffic = new ForwardMetrics(metrics, pool::strategy);
-        admin = new AdminApi(pool, 56, StrategyContext.of(ring, stats),
-                new StatusSources(traffic, heartbeats, history, new lb.balancer.trace.TraceLog()),
-                List.of(new AdminPage("/metrics", Metrics.CONTENT_TYPE, metrics::scrape)));
-        int adminPort = admin.start("127.0.0.1", 0);
-        door = FrontDoor.builder()
-                .bind("127.0.0.1", 0)
-                .pickers(pool.pickers())
-                .listener(ForwardListener.all(health, stats, traffic))
-                .keyHasher(RequestKeys::toNumber)
-                .admin(AdminApi.PATHS, new InetSocketAddress("127.0.0.1", adminPort))
-                .connectTimeout(Duration.ofMillis(500))
-                .responseTimeout(Duration.ofSeconds(5))
-                .eventLoops(2)
-                .build()
-                .start();
+        });
+        runtime = balancer.runtime();
+        pool = balancer.pool();
     }
 
     @AfterEach
     void stop() {
-        door.close();
-        admin.close();
-        health.close();
-        pool.close();
+        balancer.close();
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + door.port() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return balancer.get(path);
     }
 
     private Scrape scrape() throws Exception {

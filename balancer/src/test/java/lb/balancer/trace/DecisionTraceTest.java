@@ -6,33 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import lb.balancer.api.AdminApi;
-import lb.balancer.api.StatusSources;
 import lb.balancer.config.BalancerConfig.HealthSettings;
-import lb.balancer.forward.FrontDoor;
-import lb.balancer.health.HealthMonitor;
-import lb.balancer.health.HeartbeatLog;
 import lb.balancer.membership.FakeRuntime;
 import lb.balancer.membership.ReplicaPool;
-import lb.balancer.metrics.ForwardMetrics;
-import lb.balancer.metrics.Metrics;
-import lb.balancer.metrics.PoolHistory;
-import lb.balancer.replica.ForwardListener;
 import lb.balancer.replica.Replica;
 import lb.balancer.routing.BoundedHashStrategy;
-import lb.balancer.routing.ConsistentHashStrategy;
 import lb.balancer.routing.ReplicaStats;
-import lb.balancer.routing.StrategyContext;
 import lb.balancer.testing.Await;
+import lb.balancer.testing.WiredBalancer;
 import lb.hashring.HashRing;
 import lb.hashring.RequestKeys;
 import lb.hashring.RingConfig;
@@ -48,58 +34,30 @@ class DecisionTraceTest {
 
     /** Heartbeats so rare that only what the test does changes health. */
     private static final HealthSettings PASSIVE_ONLY = new HealthSettings(Duration.ofHours(1), Duration.ofSeconds(2), 2);
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final RingConfig RING = RingConfig.defaults();
+    private static final RingConfig RING = WiredBalancer.RING;
     private static final long KEY = 424_242;
 
+    private WiredBalancer balancer;
     private FakeRuntime runtime;
     private ReplicaPool pool;
     private ReplicaStats stats;
-    private HealthMonitor health;
-    private AdminApi admin;
-    private FrontDoor door;
 
     @BeforeEach
     void start() throws Exception {
-        runtime = new FakeRuntime(true);
-        stats = new ReplicaStats();
-        pool = new ReplicaPool(runtime, new ConsistentHashStrategy(RING), 56);
-        pool.bootstrap(3);
-        health = new HealthMonitor(pool, PASSIVE_ONLY);
-        health.start();
-        Metrics metrics = new Metrics();
-        TraceLog traces = new TraceLog();
-        admin = new AdminApi(pool, 56, StrategyContext.of(RING, stats), new StatusSources(
-                new ForwardMetrics(metrics, pool::strategy), new HeartbeatLog(), new PoolHistory(), traces), List.of());
-        int adminPort = admin.start("127.0.0.1", 0);
-        door = FrontDoor.builder()
-                .bind("127.0.0.1", 0)
-                .pickers(pool.pickers())
-                .listener(ForwardListener.all(health, stats))
-                .tracer(Tracer.of(new PoolExplainer(pool, stats), traces))
-                .keyHasher(RequestKeys::toNumber)
-                .admin(AdminApi.PATHS, new InetSocketAddress("127.0.0.1", adminPort))
-                .connectTimeout(Duration.ofMillis(500))
-                .responseTimeout(Duration.ofSeconds(5))
-                .eventLoops(1)
-                .build()
-                .start();
+        balancer = WiredBalancer.start(PASSIVE_ONLY, 1);
+        runtime = balancer.runtime();
+        pool = balancer.pool();
+        stats = balancer.stats();
     }
 
     @AfterEach
     void stop() {
-        door.close();
-        admin.close();
-        health.close();
-        pool.close();
+        balancer.close();
     }
 
     private HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + door.port() + path))
-                .timeout(Duration.ofSeconds(10));
-        if (headers.length > 0) request.headers(headers);
-        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return balancer.get(path, headers);
     }
 
     /** The trace header's fields by name. */
