@@ -42,6 +42,8 @@ public class Burst {
 
         Map<String, AtomicInteger> statuses = new ConcurrentHashMap<>();
         Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
+        Map<String, List<Long>> sinceSent = new ConcurrentHashMap<>();
+        List<Long> sentAt = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger connectFailures = new AtomicInteger();
         CountDownLatch connected = new CountDownLatch(connections);
         CountDownLatch go = new CountDownLatch(1);
@@ -61,24 +63,33 @@ public class Burst {
                             record(statuses, latencies, "connect-failed", 0);
                             return null;
                         }
+                        // built before the go, so that at the go each client only writes
+                        byte[] request = ("GET /home HTTP/1.1\r\nHost: " + host + "\r\nX-Request-Id: "
+                                + ThreadLocalRandom.current().nextInt(100_000, 1_000_000)
+                                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        OutputStream out = socket.getOutputStream();
+                        InputStream in = socket.getInputStream();
                         connected.countDown();
                         go.await();
                         String status;
+                        long sent = 0;
                         try {
-                            String request = "GET /home HTTP/1.1\r\nHost: " + host + "\r\nX-Request-Id: "
-                                    + ThreadLocalRandom.current().nextInt(100_000, 1_000_000)
-                                    + "\r\nConnection: close\r\n\r\n";
-                            OutputStream out = socket.getOutputStream();
-                            out.write(request.getBytes(StandardCharsets.US_ASCII));
+                            out.write(request);
                             out.flush();
-                            status = statusOf(socket.getInputStream());
+                            sent = System.nanoTime();
+                            sentAt.add((sent - start[0]) / 1_000_000);
+                            status = statusOf(in);
                         } catch (java.net.SocketTimeoutException e) {
                             status = "no-answer-in-" + READ_TIMEOUT_MS / 1000 + "s";
                         } catch (Exception e) {
                             status = "reset";
                         }
-                        long millis = (System.nanoTime() - start[0]) / 1_000_000;
-                        record(statuses, latencies, status, millis);
+                        long now = System.nanoTime();
+                        record(statuses, latencies, status, (now - start[0]) / 1_000_000);
+                        if (sent != 0) {
+                            sinceSent.computeIfAbsent(status, x -> Collections.synchronizedList(new ArrayList<>()))
+                                    .add((now - sent) / 1_000_000);
+                        }
                         synchronized (lastAnswer) {
                             lastAnswer[0] = Math.max(lastAnswer[0], System.nanoTime());
                         }
@@ -104,9 +115,18 @@ public class Burst {
         new TreeMap<>(latencies).forEach((status, values) -> {
             List<Long> sorted = new ArrayList<>(values);
             Collections.sort(sorted);
-            System.out.printf("  %-22s %6d answers, ms from the burst: p50 %d, p99 %d, max %d%n", status,
-                    sorted.size(), pct(sorted, 50), pct(sorted, 99), sorted.getLast());
+            List<Long> own = new ArrayList<>(sinceSent.getOrDefault(status, List.of()));
+            Collections.sort(own);
+            System.out.printf("  %-22s %6d answers, ms from the burst: p50 %d, p99 %d, max %d;"
+                    + " from its own send: p50 %d, p99 %d%n", status, sorted.size(), pct(sorted, 50),
+                    pct(sorted, 99), sorted.getLast(), own.isEmpty() ? -1 : pct(own, 50), own.isEmpty() ? -1 : pct(own, 99));
         });
+        List<Long> sends = new ArrayList<>(sentAt);
+        Collections.sort(sends);
+        if (!sends.isEmpty()) {
+            System.out.printf("  requests written, ms from the burst: p50 %d, p99 %d, last %d%n", pct(sends, 50),
+                    pct(sends, 99), sends.getLast());
+        }
         System.out.println("  replicas " + replicas + " all answered a pinned GET " + recoveryMillis
                 + " ms after the last burst answer" + (recoveryMillis < 0 ? " (NOT within 30 s)" : ""));
     }
@@ -117,18 +137,30 @@ public class Burst {
         latencies.computeIfAbsent(status, s -> Collections.synchronizedList(new ArrayList<>())).add(millis);
     }
 
-    /** The status code of the response on {@code in}, after reading it to its end (the server closes). */
+    /**
+     * The status code of the response on {@code in}, after reading it to its end (the server closes); a 503 is told
+     * apart by the balancer's reason (its message), since a fast refusal and a queue timeout are different defences.
+     */
     private static String statusOf(InputStream in) throws java.io.IOException {
         byte[] buffer = new byte[8192];
         StringBuilder head = new StringBuilder();
         int read;
         while ((read = in.read(buffer)) > 0) {
-            if (head.length() < 64) {
-                head.append(new String(buffer, 0, Math.min(read, 64), StandardCharsets.US_ASCII));
+            if (head.length() < 1024) {
+                head.append(new String(buffer, 0, Math.min(read, 1024), StandardCharsets.US_ASCII));
             }
         }
         String text = head.toString();
-        return text.startsWith("HTTP/1.") && text.length() >= 12 ? text.substring(9, 12) : "malformed";
+        if (!text.startsWith("HTTP/1.") || text.length() < 12) return "malformed";
+        String status = text.substring(9, 12);
+        return status.equals("503") ? "503-" + reasonOf503(text) : status;
+    }
+
+    private static String reasonOf503(String response) {
+        if (response.contains("queue is full")) return "queue-full";
+        if (response.contains("whole queue timeout")) return "queue-timeout";
+        if (response.contains("Too many connections")) return "too-many-connections";
+        return "other";
     }
 
     /** Milliseconds from {@code since} until every replica answers a pinned GET with 200; -1 if not within 30 s. */

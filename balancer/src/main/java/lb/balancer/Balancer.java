@@ -131,6 +131,7 @@ public final class Balancer implements AutoCloseable {
                     .build()
                     .start();
             pool.onLeave(frontDoor::replicaLeft);
+            health.readAnswersFrom(frontDoor::answeredBy); // a late heartbeat from a replica still serving is "busy"
             FrontDoorMetrics.register(metrics, frontDoor.counters());
             log.info("balancer listening on port {} ({} runtime, strategy {}, hash {}, replicas {})", frontDoor.port(),
                     config.runtime().name().toLowerCase(java.util.Locale.ROOT), strategy.name(), ring.preset().name(),

@@ -64,13 +64,18 @@ public record BalancerConfig(
 
     /**
      * How replicas are watched. A replica that fails {@code failures} heartbeats in a row is replaced; with the
-     * defaults (every 100 ms, 300 ms timeout, 2 failures) a replica that dies leaves the ring (first failure) within
-     * 0.4 s and is declared dead within 0.8 s, when the runtime has not reported its death sooner. A killed container's
-     * address stops answering rather than refusing, so each failure costs the full timeout; the interval is what is
-     * cheap to shorten (a heartbeat is one small request), the timeout is what keeps a busy replica from looking dead.
+     * defaults (every 100 ms, 500 ms timeout, 2 failures) a hung replica leaves the ring (first failure) within 0.6 s
+     * and is declared dead within 1.2 s; deaths the runtime reports (a container's exit, a process's end) do not wait
+     * for heartbeats at all. A killed container's address stops answering rather than refusing, so each failure costs
+     * the full timeout; the interval is what is cheap to shorten (a heartbeat is one small request), the timeout is what
+     * keeps a replica on a loaded machine from looking dead: 300 ms, the old default, was outlasted by run-queue delay
+     * and GC on a loaded 2-core host in a live run and ejected healthy replicas. Three more guards keep overload from
+     * looking like death: a late heartbeat of a replica that went on answering the data path is excused as busy; when
+     * most of the pool fails at once heartbeats replace none for a grace period (the balancer is likelier starved);
+     * and {@code LB_MAX_EJECTION_PERCENT} bounds the share taken out at once.
      *
      * @param interval {@code LB_HEALTH_INTERVAL_MS}: time between heartbeats to one replica, default 100 ms
-     * @param timeout  {@code LB_HEALTH_TIMEOUT_MS}: a heartbeat not answered within this fails, default 300 ms
+     * @param timeout  {@code LB_HEALTH_TIMEOUT_MS}: a heartbeat not answered within this fails, default 500 ms
      * @param failures {@code LB_HEALTH_FAILURES}: consecutive failures that make a replica dead, default 2
      */
     public record HealthSettings(Duration interval, Duration timeout, int failures) {}

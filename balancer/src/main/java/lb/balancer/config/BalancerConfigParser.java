@@ -76,7 +76,7 @@ public final class BalancerConfigParser {
                 millis("LB_READY_TIMEOUT_MS", 30_000, 100, 600_000),
                 new HealthSettings(
                         millis("LB_HEALTH_INTERVAL_MS", 100, 10, 60_000),
-                        millis("LB_HEALTH_TIMEOUT_MS", 300, 10, 60_000),
+                        millis("LB_HEALTH_TIMEOUT_MS", 500, 10, 60_000),
                         integer("LB_HEALTH_FAILURES", 2, 1, 100)),
                 new BalancerConfig.PoolSettings(
                         millis("LB_ADMIN_TIMEOUT_MS", 8_000, 100, 600_000),

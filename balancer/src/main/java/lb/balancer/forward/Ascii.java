@@ -57,9 +57,21 @@ final class Ascii {
     /** Writes an ASCII string without encoding it into a temporary array (replica names are ASCII). */
     static void put(ByteBuffer out, String s) {
         for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            out.put(c < 0x80 ? (byte) c : (byte) '?');
+            out.put(ascii(s.charAt(i)));
         }
+    }
+
+    /** {@code s} as the bytes {@link #put} writes, for a string written many times. */
+    static byte[] asciiBytes(String s) {
+        byte[] b = new byte[s.length()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = ascii(s.charAt(i));
+        }
+        return b;
+    }
+
+    private static byte ascii(char c) {
+        return c < 0x80 ? (byte) c : (byte) '?';
     }
 
     static void putDecimal(ByteBuffer out, long v) {

@@ -54,7 +54,7 @@ final class Attempt {
     private boolean freshRetried;
     private long received;
     private long deadline;
-    private String servedBy;
+    private byte[] servedBy;
     private boolean rewrite404;
     private String path;
 
@@ -65,8 +65,11 @@ final class Attempt {
         this.relay = new ResponseRelay(client);
     }
 
-    /** Sends the current request to {@code pool}'s upstream; {@code servedBy} null for the admin relay. */
-    void start(Owner owner, UpstreamPool pool, String servedBy, boolean rewrite404, String path) {
+    /**
+     * Sends the current request to {@code pool}'s upstream; {@code servedBy} is the X-Served-By value as ASCII bytes,
+     * null for the admin relay.
+     */
+    void start(Owner owner, UpstreamPool pool, byte[] servedBy, boolean rewrite404, String path) {
         this.owner = owner;
         this.pool = pool;
         this.servedBy = servedBy;

@@ -101,7 +101,7 @@ final class ClientConnection implements EventLoop.Handler {
         }
         int n;
         try {
-            n = ch.read(in);
+            n = loop.read(ch, in);
         } catch (IOException e) {
             close();
             return;
@@ -345,8 +345,9 @@ final class ClientConnection implements EventLoop.Handler {
             close();
             return false;
         }
-        out.compact();
-        boolean empty = out.position() == 0;
+        boolean empty = !out.hasRemaining();
+        if (empty) out.clear();
+        else out.compact();
         setInterest(empty ? interest & ~SelectionKey.OP_WRITE : interest | SelectionKey.OP_WRITE);
         if (empty) {
             loop.buffers.release(out);

@@ -1,6 +1,7 @@
 package lb.balancer.forward;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -11,6 +12,7 @@ import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import lb.balancer.replica.Replica;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,12 @@ final class EventLoop implements Runnable {
      * so an identity look-up (no record hashing, no allocation) finds the pool on the hot path.
      */
     private final IdentityHashMap<Replica, UpstreamPool> poolsByReplica = new IdentityHashMap<>();
+    /** Each replica's X-Served-By value, encoded once instead of once per response; found like its pool. */
+    private final IdentityHashMap<Replica, byte[]> servedBy = new IdentityHashMap<>();
+    /** Where socket reads land before they are copied into a heap buffer; see {@link #read}. */
+    private final ByteBuffer readStage = ByteBuffer.allocateDirect(BufferPool.SIZE);
+    /** Made once: a method reference written in the loop would be a new object every select round. */
+    private final Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean dead;
     private long nextSweep;
     private long drainDeadline;
@@ -160,6 +168,31 @@ final class EventLoop implements Runnable {
         return pool;
     }
 
+    /**
+     * Reads from {@code ch} into the heap buffer {@code dst} (heads are parsed in place, so reads go to heap buffers).
+     * The kernel can only fill native memory, so the JDK reads a heap buffer through a direct one from a per-thread
+     * cache, looked up twice per read; this loop's own direct buffer does the same copy without the look-ups.
+     */
+    int read(SocketChannel ch, ByteBuffer dst) throws IOException {
+        ByteBuffer stage = readStage;
+        stage.clear().limit(Math.min(stage.capacity(), dst.remaining()));
+        int n = ch.read(stage);
+        if (n > 0) dst.put(stage.flip());
+        return n;
+    }
+
+    /** {@code replica}'s name as the ASCII bytes of its X-Served-By header. */
+    byte[] servedBy(Replica replica) {
+        byte[] name = servedBy.get(replica);
+        if (name == null) {
+            // Replaced replicas are new instances: past a pool's worth of names, start over rather than grow.
+            if (servedBy.size() > 2 * Replica.MAX_ID) servedBy.clear();
+            name = Ascii.asciiBytes(replica.name());
+            servedBy.put(replica, name);
+        }
+        return name;
+    }
+
     void removeClient(ClientConnection c) {
         int slot = c.slot;
         if (slot >= clients.size() || clients.get(slot) != c) return;
@@ -180,7 +213,7 @@ final class EventLoop implements Runnable {
         try {
             while (true) {
                 long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now));
-                selector.select(this::dispatch, waitMillis);
+                selector.select(dispatcher, waitMillis);
                 now = System.nanoTime();
                 runTasks();
                 if (now - nextSweep >= 0) {

@@ -28,6 +28,9 @@ final class Exchange {
     private final AdminCall admin;
     private final ForwardConfig cfg;
     private Call current;
+    /** The last path seen and whether it is an admin path: {@link ClientConnection#path} hands back the same String. */
+    private String lastPath;
+    private boolean lastPathAdmin;
 
     Exchange(ClientConnection client, EventLoop loop) {
         this.cfg = loop.config;
@@ -38,7 +41,11 @@ final class Exchange {
 
     /** Starts forwarding the request that the client connection has framed. */
     void begin(String path) {
-        current = cfg.adminPaths().contains(path) ? admin : replicas;
+        if (path != lastPath) {
+            lastPath = path;
+            lastPathAdmin = cfg.adminPaths().contains(path);
+        }
+        current = lastPathAdmin ? admin : replicas;
         current.begin(path);
     }
 

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class FrontDoor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FrontDoor.class);
+    private static final ByteBuffer TOO_MANY_CONNECTIONS = tooManyConnections();
 
     private final InetSocketAddress bindAddress;
     private final ForwardConfig config;
@@ -136,14 +137,15 @@ public final class FrontDoor implements AutoCloseable {
         return fresh;
     }
 
-    /** Over {@code LB_MAX_CONNECTIONS}: a 503 at once and close, on the acceptor (the socket buffer is empty). */
+    /**
+     * Over {@code LB_MAX_CONNECTIONS}: a 503 at once and close, on the acceptor (the socket buffer is empty). The
+     * reply is built once: refusals come in floods, and the acceptor must keep up with them.
+     */
     private void refuse(SocketChannel ch) {
         counters.refused();
         try (ch) {
             ch.configureBlocking(false);
-            ByteBuffer reply = ByteBuffer.allocate(256);
-            ErrorReplies.write(reply, 503, ErrorReplies.TOO_MANY_CONNECTIONS, false, false);
-            ch.write(reply.flip());
+            ch.write(TOO_MANY_CONNECTIONS.duplicate());
         } catch (IOException e) {
             // the client is gone already: nothing to tell it
         }
@@ -159,6 +161,15 @@ public final class FrontDoor implements AutoCloseable {
     /** What the data path counted about its defences (open connections, refusals, timeouts, failures). */
     public DataPathCounters counters() {
         return counters;
+    }
+
+    /**
+     * How many answers {@code replica} has given the data path (any status; a count that only grows while the replica
+     * is in the pool). A replica whose count moves is serving: the health checks' sign of busy rather than dead.
+     * Thread-safe, cheap (one map look-up).
+     */
+    public long answeredBy(Replica replica) {
+        return config.limits().answered(replica);
     }
 
     /**
@@ -192,6 +203,12 @@ public final class FrontDoor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static ByteBuffer tooManyConnections() {
+        ByteBuffer reply = ByteBuffer.allocate(256);
+        ErrorReplies.write(reply, 503, ErrorReplies.TOO_MANY_CONNECTIONS, false, false);
+        return reply.flip().asReadOnlyBuffer();
     }
 
     private static void sleepBriefly() {

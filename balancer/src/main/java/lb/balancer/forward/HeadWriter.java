@@ -84,7 +84,7 @@ final class HeadWriter {
      * Writes the client response head: the upstream status, its end-to-end headers, X-Served-By, the decision trace
      * (when {@code trace} is not null), and framing and connection headers chosen by the caller.
      */
-    static void writeResponse(ResponseHead h, ByteBuffer out, String servedBy, String trace, boolean chunkedToClient,
+    static void writeResponse(ResponseHead h, ByteBuffer out, byte[] servedBy, String trace, boolean chunkedToClient,
                               boolean keepAlive, boolean clientHttp10) {
         byte[] b = h.buf;
         out.put(STATUS_PREFIX).put(b, h.statusStart, h.statusLineEnd - h.statusStart).put(Ascii.CRLF);
@@ -95,9 +95,7 @@ final class HeadWriter {
             }
         }
         if (servedBy != null) {
-            out.put(SERVED_BY);
-            Ascii.put(out, servedBy);
-            out.put(Ascii.CRLF);
+            out.put(SERVED_BY).put(servedBy).put(Ascii.CRLF);
         }
         if (trace != null) {
             out.put(TRACE);

@@ -106,7 +106,7 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
         ReplicaGate g = gate;
         loop.execute(() -> {
             if (state == State.QUEUED && gate == g) startAttempt();
-            else g.leave(); // the call gave up in the meantime: pass the slot on
+            else g.leave(false); // the call gave up in the meantime: pass the slot on
         });
     }
 
@@ -117,7 +117,7 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
         startNanos = System.nanoTime();
         cfg.listener().started(replica, tries);
         if (trace != null) trace.started(replica);
-        attempt.start(this, loop.pool(replica), replica.name(), true, path);
+        attempt.start(this, loop.pool(replica), loop.servedBy(replica), true, path);
     }
 
     @Override
@@ -197,7 +197,7 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
         if (gate != null) {
             ReplicaGate g = gate;
             gate = null;
-            g.leave();
+            g.leave(outcome == Outcome.RESPONDED);
         }
         if (listenerOpen) {
             listenerOpen = false;

@@ -9,6 +9,9 @@ import java.util.ArrayDeque;
  *
  * <p>A slot that frees up is handed straight to the oldest waiter (it never becomes free in between, so a newcomer
  * cannot overtake the queue). Thread-safe; the critical sections are a few field updates.
+ *
+ * <p>The gate also counts the answers the replica gave ({@link #answered()}): the health checks' evidence that a
+ * replica whose heartbeat is late is busy, not dead (it is still answering the data path).
  */
 final class ReplicaGate {
 
@@ -23,6 +26,7 @@ final class ReplicaGate {
     private final int maxQueue;
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private int active;
+    private long answered;
 
     ReplicaGate(int limit, int maxQueue) {
         this.limit = limit;
@@ -48,10 +52,15 @@ final class ReplicaGate {
         return queue.remove(waiter);
     }
 
-    /** Gives a slot back: to the oldest waiter if there is one. */
-    void leave() {
+    /**
+     * Gives a slot back: to the oldest waiter if there is one.
+     *
+     * @param gotAnswer whether the replica answered the request that held the slot (any status)
+     */
+    void leave(boolean gotAnswer) {
         Waiter next;
         synchronized (this) {
+            if (gotAnswer) answered++;
             next = queue.pollFirst();
             if (next == null) {
                 active--;
@@ -67,5 +76,10 @@ final class ReplicaGate {
 
     synchronized int queued() {
         return queue.size();
+    }
+
+    /** Answers the replica gave through this gate so far. */
+    synchronized long answered() {
+        return answered;
     }
 }

@@ -19,7 +19,15 @@ record ReplicaLimits(int maxConcurrent, int maxQueue, long queueTimeoutNanos,
     }
 
     ReplicaGate gate(Replica replica) {
-        return gates.computeIfAbsent(replica, r -> new ReplicaGate(maxConcurrent, maxQueue));
+        // A plain read first: computeIfAbsent would allocate its capturing lambda on every request.
+        ReplicaGate gate = gates.get(replica);
+        return gate != null ? gate : gates.computeIfAbsent(replica, r -> new ReplicaGate(maxConcurrent, maxQueue));
+    }
+
+    /** Answers {@code replica} gave the data path so far (0 before its first request). */
+    long answered(Replica replica) {
+        ReplicaGate gate = gates.get(replica);
+        return gate == null ? 0 : gate.answered();
     }
 
     void forget(Replica replica) {

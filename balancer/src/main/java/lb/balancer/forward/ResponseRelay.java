@@ -45,7 +45,7 @@ final class ResponseRelay {
     private boolean dechunk;
     private long remaining;
     private int readPos;
-    private String servedBy;
+    private byte[] servedBy;
     /** The request's decision trace, set per request by its call (null when untraced); survives {@link #reset}. */
     Trace trace;
     private boolean rewrite404;
@@ -57,7 +57,7 @@ final class ResponseRelay {
     }
 
     /** Prepares for a response; {@code servedBy} null means no X-Served-By (the admin relay). */
-    void reset(String servedBy, boolean rewrite404, String path) {
+    void reset(byte[] servedBy, boolean rewrite404, String path) {
         this.servedBy = servedBy;
         this.rewrite404 = rewrite404;
         this.path = path;

@@ -124,7 +124,7 @@ final class UpstreamConnection implements EventLoop.Handler {
     private void read() {
         int n;
         try {
-            n = ch.read(in);
+            n = pool.loop.read(ch, in);
         } catch (IOException e) {
             owner.upstreamFailed(e);
             return;

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import lb.balancer.config.BalancerConfig.HealthSettings;
 import lb.balancer.membership.ReplicaPool;
 import lb.balancer.replica.ForwardListener;
@@ -36,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * would turn a hiccup into an outage (the pool's ejection limit, {@code LB_MAX_EJECTION_PERCENT}, also keeps most of
  * the pool in the ring). They stay suspect meanwhile (and the pool still routes to suspects when no
  * replica is healthy). Real deaths do not wait: the runtime reports them (Docker events, process exits).
+ *
+ * <p><b>Busy is not dead.</b> A heartbeat that times out while the replica went on answering the data path (its
+ * answer count, {@link #readAnswersFrom}, moved between sending the heartbeat and its timeout) is late because the
+ * replica is busy, or because this balancer is starved of CPU, not because it is gone: it counts as neither a
+ * failure nor a success, and the replica stays in the ring. A hung replica answers nothing, so its heartbeats still
+ * fail; a refused connection or a non-200 answer is never excused.
  *
  * <p>Dead replicas the runtime cannot replace (fixed backends) are still probed; {@link #RISE} good heartbeats in a
  * row bring one back.
@@ -64,6 +71,8 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
     private final Map<Replica, Integer> rises = new ConcurrentHashMap<>();
     /** Since when most replicas have been failing at once; -1 when they are not. Monitor thread only. */
     private long majorityFailingSince = -1;
+    /** Answers each replica gave the data path so far; none known until {@link #readAnswersFrom}. */
+    private volatile ToLongFunction<Replica> answers = replica -> 0;
 
     public HealthMonitor(ReplicaPool pool, HealthSettings settings) {
         this(pool, settings, HeartbeatListener.NONE);
@@ -80,6 +89,14 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * Where to read how many answers each replica has given the data path (e.g. {@code FrontDoor::answeredBy}): the
+     * evidence that a replica with late heartbeats is busy (see the class comment). Any thread, any time.
+     */
+    public void readAnswersFrom(ToLongFunction<Replica> answers) {
+        this.answers = java.util.Objects.requireNonNull(answers, "answers");
     }
 
     public void start() {
@@ -105,16 +122,24 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
                 .timeout(settings.timeout()).build();
         java.time.Instant sent = java.time.Instant.now();
         long start = System.nanoTime();
+        long answeredBefore = answers.applyAsLong(replica);
         client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .whenComplete((response, error) -> {
                     Duration took = Duration.ofNanos(System.nanoTime() - start);
                     probing.remove(replica);
                     boolean healthy = error == null && response.statusCode() == 200;
+                    long answeredMeanwhile = answers.applyAsLong(replica) - answeredBefore;
+                    boolean busy = !healthy && Heartbeat.timedOut(error) && answeredMeanwhile > 0;
+                    String result = Heartbeat.describe(error == null ? response.statusCode() : 0, error);
                     Heartbeat beat = new Heartbeat(sent, healthy,
-                            Heartbeat.describe(error == null ? response.statusCode() : 0, error), took);
+                            busy ? result + " (busy: " + answeredMeanwhile + " answers meanwhile)" : result, took);
                     scheduler.execute(() -> {
                         heartbeats.heartbeat(replica, beat);
-                        record(replica, healthy, beat.result());
+                        if (busy) {
+                            log.debug("heartbeat of {} late but it is serving: {}", replica.name(), beat.result());
+                        } else {
+                            record(replica, healthy, beat.result());
+                        }
                     });
                 });
     }

@@ -18,6 +18,12 @@ import java.util.concurrent.CompletionException;
  */
 public record Heartbeat(Instant at, boolean ok, String result, Duration took) {
 
+    /** Whether {@code error} is a timeout (connecting or waiting for the answer), the failure a busy replica shows. */
+    static boolean timedOut(Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return e instanceof HttpTimeoutException; // HttpConnectTimeoutException is one too
+    }
+
     /** What a heartbeat that ended with {@code status} or {@code error} says, in the words above. */
     static String describe(int status, Throwable error) {
         if (error == null) {

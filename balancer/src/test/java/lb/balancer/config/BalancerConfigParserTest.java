@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 class BalancerConfigParserTest {
 
     @Test
-    void healthDefaultsTakeADeadReplicaOutOfTheRingWithinFourHundredMillis() {
+    void healthDefaultsTakeAHungReplicaOutOfTheRingWithinSixHundredMillisAndDeclareItDeadWithinOneSecondAndAHalf() {
         BalancerConfig.HealthSettings health = BalancerConfigParser.parse(Map.of()).health();
 
-        // The first failed heartbeat takes a replica out; a dead one fails by timeout, at worst one interval late.
-        assertEquals(400, health.interval().plus(health.timeout()).toMillis());
+        // The first failed heartbeat takes a replica out; a hung one fails by timeout, at worst one interval late. The
+        // timeout is not shorter: 300 ms was outlasted by a loaded machine's scheduling delay (see HealthSettings).
+        assertEquals(600, health.interval().plus(health.timeout()).toMillis());
         assertEquals(2, health.failures());
+        assertTrue(health.interval().plus(health.timeout()).multipliedBy(health.failures()).toMillis() <= 1_500);
     }
 
     @Test

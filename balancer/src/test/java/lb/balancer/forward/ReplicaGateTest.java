@@ -36,15 +36,15 @@ class ReplicaGateTest {
         gate.enter(waiter("q1"));
         gate.enter(waiter("q2"));
 
-        gate.leave();
+        gate.leave(true);
 
         assertEquals(List.of("q1"), granted);
         assertEquals(1, gate.active(), "the slot passed on without becoming free");
         assertEquals(ReplicaGate.Admission.QUEUED, gate.enter(waiter("newcomer")));
-        gate.leave();
-        gate.leave();
+        gate.leave(true);
+        gate.leave(true);
         assertEquals(List.of("q1", "q2", "newcomer"), granted);
-        gate.leave();
+        gate.leave(true);
         assertEquals(0, gate.active());
     }
 
@@ -58,7 +58,7 @@ class ReplicaGateTest {
         gate.enter(stays);
 
         assertTrue(gate.withdraw(gaveUp));
-        gate.leave();
+        gate.leave(true);
 
         assertEquals(List.of("stays"), granted);
         assertFalse(gate.withdraw(stays), "already granted: the caller must pass the slot on");

@@ -44,6 +44,8 @@ public final class FakeRuntime implements ReplicaRuntime {
     private volatile ReplicaStartException.Kind failureKind = ReplicaStartException.Kind.CRASHED;
     private volatile java.util.function.Consumer<lb.balancer.runtime.RecoverySignal> onSignal = signal -> {};
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
+    /** Serving replicas whose {@code /heartbeat} does not answer until {@link #answerHeartbeatsOf}. */
+    private final Set<String> stalledHeartbeats = ConcurrentHashMap.newKeySet();
 
     public FakeRuntime() {
         this(false);
@@ -119,6 +121,23 @@ public final class FakeRuntime implements ReplicaRuntime {
     private void awaitRelease() {
         try {
             hang.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** From now on {@code name}'s {@code /heartbeat} does not answer (its {@code /home} still does): a busy replica. */
+    public void stallHeartbeatsOf(String name) {
+        stalledHeartbeats.add(name);
+    }
+
+    public void answerHeartbeatsOf(String name) {
+        stalledHeartbeats.remove(name);
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(5);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -221,6 +240,9 @@ public final class FakeRuntime implements ReplicaRuntime {
                 exchange.close();
             });
             server.createContext("/heartbeat", exchange -> {
+                while (stalledHeartbeats.contains(spec.name()) && !Thread.currentThread().isInterrupted()) {
+                    sleepBriefly(); // a heartbeat stuck behind the replica's load: late, but /home still answers
+                }
                 exchange.sendResponseHeaders(200, -1);
                 exchange.close();
             });

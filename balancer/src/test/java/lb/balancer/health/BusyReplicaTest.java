@@ -1,0 +1,141 @@
+package lb.balancer.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import lb.balancer.config.BalancerConfig.HealthSettings;
+import lb.balancer.forward.FrontDoor;
+import lb.balancer.membership.FakeRuntime;
+import lb.balancer.membership.Member;
+import lb.balancer.membership.PoolEvent;
+import lb.balancer.membership.ReplicaPool;
+import lb.balancer.membership.Transition;
+import lb.balancer.routing.ConsistentHashStrategy;
+import lb.balancer.testing.Await;
+import lb.hashring.RequestKeys;
+import lb.hashring.RingConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12, Deliver 6 ("a replica that is slow because it is busy stays in the ring"): pool, health monitor and front
+ * door together, with in-process replicas whose heartbeats can be stalled while their {@code /home} still answers.
+ * A replica whose heartbeats time out while it keeps answering the data path is busy, not dead; once it stops
+ * answering too (hung), the same late heartbeats take it out.
+ */
+class BusyReplicaTest {
+
+    private static final HealthSettings QUICK = new HealthSettings(Duration.ofMillis(50), Duration.ofMillis(400), 2);
+
+    private FakeRuntime runtime;
+    private ReplicaPool pool;
+    private HealthMonitor health;
+    private FrontDoor frontDoor;
+    private final List<String> heartbeatsOfServer2 = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        runtime = new FakeRuntime(true);
+        pool = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56);
+        pool.bootstrap(3);
+        health = new HealthMonitor(pool, QUICK, (replica, beat) -> {
+            if (replica.name().equals("Server2")) heartbeatsOfServer2.add(beat.result());
+        });
+        health.start();
+        frontDoor = FrontDoor.builder()
+                .bind("127.0.0.1", 0)
+                .pickers(pool.pickers())
+                .listener(health)
+                .keyHasher(RequestKeys::toNumber)
+                .admin(Set.of("/rep"), new InetSocketAddress("127.0.0.1", 9))
+                .build()
+                .start();
+        health.readAnswersFrom(frontDoor::answeredBy);
+    }
+
+    @AfterEach
+    void stop() {
+        runtime.answerHeartbeatsOf("Server2");
+        frontDoor.close();
+        health.close();
+        pool.close();
+    }
+
+    @Test
+    void aReplicaWithLateHeartbeatsThatKeepsAnsweringStaysInTheRing() throws Exception {
+        AtomicBoolean serving = new AtomicBoolean(true);
+        AtomicInteger answered = new AtomicInteger();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                clients.submit(() -> {
+                    while (serving.get()) {
+                        if ("200".equals(pinnedGet("Server2"))) answered.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            int eventsBefore;
+            try {
+                Await.until(() -> answered.get() > 20, "traffic to Server2 flowing");
+                eventsBefore = eventsOf("Server2").size();
+                runtime.stallHeartbeatsOf("Server2");
+                Await.until(() -> heartbeatsOfServer2.stream().filter(r -> r.contains("busy")).count() >= 5,
+                        "five heartbeats of Server2 late while it serves: " + heartbeatsOfServer2);
+            } finally {
+                serving.set(false);
+            }
+
+            List<PoolEvent> meanwhile = eventsOf("Server2").subList(eventsBefore, eventsOf("Server2").size());
+            assertEquals(List.of(), meanwhile, "no transition of Server2 while it answered");
+            assertTrue(pool.members().stream().allMatch(m -> m.health() == Member.Health.UP), "all in the ring");
+        }
+    }
+
+    @Test
+    void lateHeartbeatsOfAReplicaThatAnswersNothingStillTakeItOut() throws Exception {
+        assertEquals("200", pinnedGet("Server2"));
+        runtime.stallHeartbeatsOf("Server2");
+
+        Await.until(() -> eventsOf("Server2").stream().anyMatch(e -> e.transition() == Transition.DEAD),
+                "Server2, hung, declared dead");
+        PoolEvent suspect = eventsOf("Server2").stream().filter(e -> e.transition() == Transition.SUSPECT)
+                .findFirst().orElseThrow();
+        assertTrue(suspect.cause().startsWith("heartbeat timeout"), suspect.cause());
+        assertTrue(heartbeatsOfServer2.stream().noneMatch(r -> r.contains("busy")), "never excused as busy");
+    }
+
+    private List<PoolEvent> eventsOf(String name) {
+        return pool.journal().recent(500).stream().filter(e -> e.replica().equals(name)).toList();
+    }
+
+    private String pinnedGet(String replica) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), frontDoor.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET /home HTTP/1.1\r\nHost: busy\r\nX-LB-Replica: " + replica
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return statusOf(socket.getInputStream());
+        } catch (IOException e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
+    private static String statusOf(InputStream in) throws IOException {
+        String head = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        return head.startsWith("HTTP/1.") && head.length() >= 12 ? head.substring(9, 12) : "malformed";
+    }
+}
