@@ -119,6 +119,29 @@ class BusyReplicaTest {
         assertTrue(heartbeatsOfServer2.stream().noneMatch(r -> r.contains("busy")), "never excused as busy");
     }
 
+    @Test
+    void heartbeatsLateEverywhereTakeAtMostTheAllowedShareOutAndReplaceNone() throws Exception {
+        // What a CPU-starved balancer or host sees: every heartbeat late at once, no traffic to excuse any of them.
+        List.of("Server1", "Server2", "Server3").forEach(runtime::stallHeartbeatsOf);
+        try {
+            Await.until(() -> pool.journal().recent(500).stream()
+                    .filter(e -> e.transition() == Transition.EJECTION_LIMITED).count() >= 2,
+                    "two replicas kept in by the ejection limit");
+            int mostOut = 0;
+            long end = System.nanoTime() + Duration.ofSeconds(2).toNanos(); // within HealthMonitor.MAJORITY_GRACE
+            while (System.nanoTime() < end) {
+                mostOut = Math.max(mostOut, (int) pool.members().stream()
+                        .filter(m -> m.health() != Member.Health.UP).count());
+                Thread.sleep(10);
+            }
+            assertEquals(1, mostOut, "at most LB_MAX_EJECTION_PERCENT=50 of three out at once");
+            assertTrue(pool.journal().recent(500).stream().noneMatch(e -> e.transition() == Transition.DEAD),
+                    "none declared dead while most fail at once: " + pool.journal().recent(500));
+        } finally {
+            List.of("Server1", "Server3").forEach(runtime::answerHeartbeatsOf);
+        }
+    }
+
     private List<PoolEvent> eventsOf(String name) {
         return pool.journal().recent(500).stream().filter(e -> e.replica().equals(name)).toList();
     }
