@@ -9,12 +9,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.EventType;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,11 +19,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import lb.balancer.config.BalancerConfig.DockerSettings;
 import lb.balancer.replica.ReplicaSpec;
@@ -39,8 +31,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * (and makes the one call to a container itself, a spare's claim).
  *
  * <p>Every container gets the same hardened {@link ContainerTemplate} (non-root, read-only, no capabilities, limits,
- * the pool's network only, no mounts, no published ports) and labels
- * ({@code lb.managed-by}, {@code lb.pool}, {@code lb.hostname}, {@code lb.server-id}, {@code lb.region}). Listing
+ * the pool's network only, no mounts, no published ports) and the {@link ReplicaLabels} and environment every runtime
+ * gives a replica ({@code lb.managed-by}, {@code lb.pool}, {@code lb.hostname}, {@code lb.server-id},
+ * {@code lb.region}). Listing
  * and removal go by label, so containers this balancer did not make are never touched. Warm spares carry the pool
  * labels and {@code lb.role=spare} instead of an identity, since labels cannot change once a spare is claimed: a
  * claimed spare's identity is its claim file ({@link #readClaim}).
@@ -50,12 +43,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 final class DockerContainers implements PoolContainers {
 
-    static final String MANAGED_BY = "lb.managed-by";
-    static final String MANAGED_BY_VALUE = "lb-balancer";
-    static final String POOL = "lb.pool";
-    static final String HOSTNAME = "lb.hostname";
-    static final String SERVER_ID = "lb.server-id";
-    static final String REGION = "lb.region";
     /** Marks a warm spare: started with no identity, claimed later (see {@link WarmSpares}). */
     static final String ROLE = "lb.role";
     static final String ROLE_SPARE = "spare";
@@ -63,10 +50,9 @@ final class DockerContainers implements PoolContainers {
     static final String CALL = "lb.call";
     /** Where a claimed spare records its claim (the server's {@code SERVER_CLAIM_FILE}). */
     static final String CLAIM_FILE = "/tmp/lb-claim";
-    static final int REPLICA_PORT = 5000;
-
     static final int STOP_GRACE_SECONDS = 5;
 
+    private final DockerConnection connection;
     private final DockerClient docker;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final DockerSettings settings;
@@ -75,17 +61,8 @@ final class DockerContainers implements PoolContainers {
     DockerContainers(DockerSettings settings) {
         this.settings = settings;
         this.template = ContainerTemplate.of(settings);
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-        var http = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                .connectionTimeout(Duration.ofSeconds(3))
-                // Long on purpose: callers wait for their own deadline (DockerCalls), and a call abandoned at its
-                // deadline should still hear how it ended when a hung daemon wakes up, so its change can be undone.
-                .responseTimeout(Duration.ofMinutes(5))
-                .maxConnections(64)
-                .build();
-        this.docker = DockerClientImpl.getInstance(config, http);
+        this.connection = DockerConnection.open();
+        this.docker = connection.client();
     }
 
     @Override
@@ -99,7 +76,7 @@ final class DockerContainers implements PoolContainers {
                 .anyMatch(network -> network.getName().equals(settings.network()));
         if (!exists) {
             docker.createNetworkCmd().withName(settings.network()).withDriver("bridge")
-                    .withLabels(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool())).exec();
+                    .withLabels(poolLabels()).exec();
         }
     }
 
@@ -109,13 +86,9 @@ final class DockerContainers implements PoolContainers {
      */
     @Override
     public String createAndStart(ReplicaSpec spec, String callToken) {
-        List<String> env = new ArrayList<>();
-        spec.env().forEach((key, value) -> env.add(key + "=" + value));
-        env.add("SERVER_ID=" + spec.id());
-        env.add("SERVER_REGION=" + spec.region());
-        Map<String, String> labels = labels(spec);
+        Map<String, String> labels = ReplicaLabels.of(spec, settings.pool());
         labels.put(CALL, callToken);
-        return createAndStart(spec.name(), env, labels, template.replicaHostConfig());
+        return createAndStart(spec.name(), ReplicaLabels.env(spec), labels, template.replicaHostConfig());
     }
 
     @Override
@@ -123,19 +96,18 @@ final class DockerContainers implements PoolContainers {
         Map<String, String> labels = poolLabels();
         labels.put(ROLE, ROLE_SPARE);
         labels.put(CALL, callToken);
-        return createAndStart(name, List.of("SERVER_SPARE=true", "SERVER_CLAIM_FILE=" + CLAIM_FILE), labels,
-                template.spareHostConfig());
+        return createAndStart(name, List.of("SERVER_SPARE=true", "SERVER_CLAIM_FILE=" + CLAIM_FILE,
+                "PORT=" + ReplicaLabels.REPLICA_PORT), labels, template.spareHostConfig());
     }
 
+    /** {@code env} is the container's whole environment, {@code PORT} included. */
     private String createAndStart(String name, List<String> env, Map<String, String> labels, HostConfig host) {
-        List<String> allEnv = new ArrayList<>(env);
-        allEnv.add("PORT=" + REPLICA_PORT);
         String id = docker.createContainerCmd(template.image())
                 .withName(name)
                 .withUser(ContainerTemplate.USER)
                 .withHostName(name)
                 .withAliases(name)
-                .withEnv(allEnv)
+                .withEnv(env)
                 .withLabels(labels)
                 .withHostConfig(host)
                 .exec()
@@ -218,7 +190,7 @@ final class DockerContainers implements PoolContainers {
 
     /** Where a replica container at {@code address} answers HTTP. */
     static String baseUri(String address) {
-        return "http://" + address + ":" + REPLICA_PORT;
+        return "http://" + address + ":" + ReplicaLabels.REPLICA_PORT;
     }
 
     @Override
@@ -237,19 +209,8 @@ final class DockerContainers implements PoolContainers {
     @Override
     public ReplicaSpec specOf(String containerId) {
         InspectContainerResponse container = inspect(containerId);
-        Map<String, String> labels = container.getConfig().getLabels();
-        Map<String, String> env = new LinkedHashMap<>();
-        String[] entries = container.getConfig().getEnv();
-        for (String entry : entries == null ? new String[0] : entries) {
-            int eq = entry.indexOf('=');
-            String key = eq < 0 ? entry : entry.substring(0, eq);
-            // Only the replica's own knobs: the image's ENV (PATH, JAVA_HOME) and what the runtime sets come back anyway.
-            if (key.startsWith("SERVER_") && !key.equals("SERVER_ID") && !key.equals("SERVER_REGION")) {
-                env.put(key, eq < 0 ? "" : entry.substring(eq + 1));
-            }
-        }
-        return new ReplicaSpec(labels.get(HOSTNAME), Integer.parseInt(labels.get(SERVER_ID)),
-                labels.getOrDefault(REGION, "default"), env);
+        String[] env = container.getConfig().getEnv();
+        return ReplicaLabels.specOf(container.getConfig().getLabels(), env == null ? List.of() : List.of(env));
     }
 
     @Override
@@ -265,12 +226,7 @@ final class DockerContainers implements PoolContainers {
 
     @Override
     public boolean isOurs(Listed container) {
-        return isOurs(container.labels(), settings.pool());
-    }
-
-    /** Whether {@code labels} are those of pool {@code pool}'s containers. */
-    static boolean isOurs(Map<String, String> labels, String pool) {
-        return labels != null && MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY)) && pool.equals(labels.get(POOL));
+        return ReplicaLabels.isPool(container.labels(), settings.pool());
     }
 
     private static List<Listed> listed(List<Container> containers) {
@@ -300,20 +256,7 @@ final class DockerContainers implements PoolContainers {
      */
     @Override
     public Death deathOf(String containerId, int lines) {
-        Integer exitCode = null;
-        Boolean oomKilled = null;
-        try {
-            var state = inspect(containerId).getState();
-            if (!Boolean.TRUE.equals(state.getRunning())) {
-                exitCode = state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue();
-                oomKilled = state.getOOMKilled();
-            }
-        } catch (NotFoundException gone) {
-            return Death.UNKNOWN;
-        }
-        String tail = logTail(containerId, lines);
-        List<String> logLines = tail.startsWith("(") ? List.of() : List.of(tail.split("\n"));
-        return new Death(exitCode, oomKilled, logLines);
+        return ContainerForensics.deathOf(docker, containerId, lines);
     }
 
     @Override
@@ -321,7 +264,7 @@ final class DockerContainers implements PoolContainers {
             Consumer<PoolContainers.Event> onEvent, Runnable onEnd) {
         return stream(docker.eventsCmd().withEventTypeFilter(EventType.CONTAINER)
                 .withEventFilter(actions.toArray(String[]::new))
-                .withLabelFilter(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool()))
+                .withLabelFilter(poolLabels())
                 .withSince(Long.toString(sinceEpochSeconds)), onEvent, onEnd);
     }
 
@@ -358,7 +301,7 @@ final class DockerContainers implements PoolContainers {
     @Override
     public List<Listed> listPool() {
         return listed(docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(MANAGED_BY, MANAGED_BY_VALUE, POOL, settings.pool())).exec());
+                .withLabelFilter(poolLabels()).exec());
     }
 
     @Override
@@ -375,48 +318,12 @@ final class DockerContainers implements PoolContainers {
         }
     }
 
-    /** The last lines of a container's output, for start-failure messages. */
-    private String logTail(String containerId, int lines) {
-        List<String> collected = new ArrayList<>();
-        try {
-            docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            collected.add(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8)
-                                    .stripTrailing());
-                        }
-                    })
-                    .awaitCompletion(3, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-        return LogTail.of(collected, lines);
-    }
-
-    private Map<String, String> labels(ReplicaSpec spec) {
-        Map<String, String> labels = poolLabels();
-        labels.put(HOSTNAME, spec.name());
-        labels.put(SERVER_ID, String.valueOf(spec.id()));
-        labels.put(REGION, spec.region());
-        return labels;
-    }
-
     private Map<String, String> poolLabels() {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
-        labels.put(POOL, settings.pool());
-        return labels;
+        return ReplicaLabels.poolLabels(settings.pool());
     }
 
     @Override
     public void close() {
-        try {
-            docker.close();
-        } catch (java.io.IOException e) {
-            // closing the HTTP client on shutdown: nothing useful to do
-        }
+        connection.close();
     }
 }

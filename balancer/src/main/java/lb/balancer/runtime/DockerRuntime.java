@@ -44,12 +44,11 @@ import org.slf4j.LoggerFactory;
  *       them running, and its next start adopts them.</li>
  * </ul>
  */
-public final class DockerRuntime implements ReplicaRuntime {
+public final class DockerRuntime implements BoundedRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
     private static final int LOG_LINES = 20;
     /** Calls made without a deadline of the caller's (adoption, background cleanup). */
-    private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
     /** A daemon that answers pongs in milliseconds; one that has not after this is hung or gone. */
     private static final Duration PING_DEADLINE = Duration.ofSeconds(2);
     /** Background removals wait for a hung daemon this long. */
@@ -340,11 +339,6 @@ public final class DockerRuntime implements ReplicaRuntime {
     }
 
     // ------------------------------------------------------------------------------------------------ stop, discard
-
-    @Override
-    public void stop(Replica replica) throws RuntimeUnavailableException {
-        stop(replica, Deadline.in(DEFAULT_DEADLINE));
-    }
 
     /**
      * Renames the container {@code <name>-removed-<id>} (so a balancer that stops now does not bring it back), stops

@@ -105,7 +105,7 @@ interface PoolContainers extends AutoCloseable {
 
     /** The port replicas answer HTTP on, at their address. */
     default int replicaPort() {
-        return DockerContainers.REPLICA_PORT;
+        return ReplicaLabels.REPLICA_PORT;
     }
 
     @Override

@@ -13,7 +13,7 @@ import lb.balancer.replica.ReplicaSpec;
  *
  * <p>Methods taking a {@link Deadline} are the ones the pool calls; their defaults delegate to the older methods
  * without one, which is correct but not bounded (the pool then undoes a result that arrives late). Runtimes that
- * can bound their calls override them.
+ * can bound their calls override them ({@link BoundedRuntime}).
  */
 public interface ReplicaRuntime extends AutoCloseable {
 

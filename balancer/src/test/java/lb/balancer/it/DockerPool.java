@@ -12,11 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import java.util.stream.Stream;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -27,19 +24,16 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  * (random names, so parallel or leftover runs never mix). Builds both images from the top-level Dockerfile; the
  * JRE base image comes from {@code JRE_IMAGE} when set (e.g. {@code lb-jre:offline} where no registry answers).
  *
- * <p>The lifecycle every Docker IT shares, as a JUnit extension:
- * {@code @RegisterExtension static final DockerPool docker = new DockerPool(env);} builds the images, creates the
- * network and starts the balancer before the class's tests, and after them (after its {@code @AfterAll} methods)
- * prints the balancer log lines asked for with {@link #printingLogLines} and {@link #close() removes} the balancer,
- * every container of the pool and the network.
+ * <p>A {@link PoolExtension}: {@code @RegisterExtension static final DockerPool docker = new DockerPool(env);}
+ * builds the images, creates the network and starts the balancer before the class's tests, and after them prints the
+ * balancer log lines asked for with {@link #printingLogLines} and {@link #close() removes} the balancer, every
+ * container of the pool and the network.
  */
-final class DockerPool implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+final class DockerPool extends PoolExtension<DockerPool> {
 
     final String pool = "it-" + UUID.randomUUID().toString().substring(0, 8);
     final String network = "lb-" + pool;
     private final Map<String, String> balancerEnv;
-    private String logTag;
-    private Predicate<String> logLines = line -> false;
     /** Set once the images are built and the balancer created (before the tests). */
     String serverImage;
     GenericContainer<?> balancer;
@@ -50,39 +44,18 @@ final class DockerPool implements AutoCloseable, BeforeAllCallback, AfterAllCall
         this.balancerEnv = Map.copyOf(balancerEnv);
     }
 
-    /** After the tests, prints the balancer's log lines that {@code lines} accepts, tagged {@code [tag]}. */
-    DockerPool printingLogLines(String tag, Predicate<String> lines) {
-        this.logTag = tag;
-        this.logLines = lines;
-        return this;
+    @Override
+    boolean started() {
+        return balancer != null;
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        start();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (balancer == null) {
-            return;
-        }
-        try {
-            printLogLines(balancer, logTag, logLines);
-        } finally {
-            close();
-        }
-    }
-
-    /** Prints the balancer's log lines that {@code lines} accepts, tagged {@code [tag]}; nothing if tag is null. */
-    static void printLogLines(GenericContainer<?> balancer, String tag, Predicate<String> lines) {
-        if (tag != null && balancer.isCreated()) {
-            balancer.getLogs().lines().filter(lines).map(String::strip)
-                    .forEach(line -> System.out.println("[" + tag + "] balancer: " + line));
-        }
+    Stream<String> balancerLog() {
+        return logOf(balancer);
     }
 
     /** Builds the images, creates the network, starts the balancer and waits until it answers {@code /rep}. */
+    @Override
     void start() {
         docker = DockerClientFactory.instance().client();
         Path root = projectRoot();

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.ServiceSpec;
-import com.github.dockerjava.api.model.Task;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +96,21 @@ class SwarmIT extends ScenarioContract {
         assertEquals(256L, container.getHostConfig().getPidsLimit());
         assertEquals(256L * 1024 * 1024, container.getHostConfig().getMemory());
         assertEquals(1_000_000_000L, container.getHostConfig().getNanoCPUs());
+        String api = swarm.docker().versionCmd().exec().getApiVersion();
+        if (apiAtLeast(api, 1, 44)) {
+            List<String> opts = container.getHostConfig().getSecurityOpts();
+            List<String> securityOpts = opts == null ? List.of() : opts;
+            assertTrue(securityOpts.stream().anyMatch(o -> o.startsWith("no-new-privileges")), securityOpts.toString());
+        } else {
+            System.out.println("[swarm] engine API " + api + " < 1.44 has no NoNewPrivileges for tasks: not checked"
+                    + " (README: the daemon-wide option)");
+        }
+    }
+
+    private static boolean apiAtLeast(String version, int major, int minor) {
+        String[] parts = version.split("\\.");
+        int theirMajor = Integer.parseInt(parts[0]);
+        return theirMajor > major || theirMajor == major && Integer.parseInt(parts[1]) >= minor;
     }
 
     @Test
@@ -187,14 +200,7 @@ class SwarmIT extends ScenarioContract {
 
     /** Each replica's running task, by replica name. */
     private static Map<String, String> taskIds() {
-        Map<String, String> ids = new HashMap<>();
-        for (Service service : swarm.services()) {
-            String name = service.getSpec().getName();
-            List<Task> running = swarm.runningTasks(name);
-            assertEquals(1, running.size(), "running tasks of " + name);
-            ids.put(name, running.getFirst().getId());
-        }
-        return ids;
+        return SingleNodeSwarm.runningTaskIds(swarm.docker(), swarm.services());
     }
 
     private static String swarmBaseUriOrNull() {

@@ -1,15 +1,10 @@
 package lb.balancer.it;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.LocalNodeState;
 import com.github.dockerjava.api.model.Service;
-import com.github.dockerjava.api.model.SwarmInfo;
-import com.github.dockerjava.api.model.SwarmSpec;
 import com.github.dockerjava.api.model.Task;
-import com.github.dockerjava.api.model.TaskState;
 import com.github.dockerjava.api.model.Volume;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -17,11 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import java.util.stream.Stream;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -31,19 +22,13 @@ import org.testcontainers.containers.wait.strategy.Wait;
  * network of its own, on a single-node swarm. Pool and network names are random, so runs never mix.
  *
  * <p>The swarm variant of {@link DockerPool}'s lifecycle, as a JUnit extension:
- * {@code @RegisterExtension static final SwarmPool swarm = new SwarmPool();}. Before the class's tests it makes a
- * single-node swarm if the engine is in none ({@code docker swarm init --advertise-addr 127.0.0.1}, listening on
- * 127.0.0.1 only), builds the images, creates the network and starts the balancer. After them (after the class's
- * {@code @AfterAll} methods) it prints the balancer log lines asked for with {@link #printingLogLines} and
- * {@link #close() removes} the balancer, every service of the pool (and {@link #foreignService}), the network and,
- * only if it made the swarm, the swarm with the {@code docker_gwbridge} network that init brought: the engine is
- * left as it was found. A swarm that was there already is used and left; an engine that is a swarm worker or in a
- * half-made swarm fails the class with the reason, untouched.
+ * {@code @RegisterExtension static final SwarmPool swarm = new SwarmPool();}. Before the class's tests it joins or
+ * makes a {@link SingleNodeSwarm}, builds the images, creates the network and starts the balancer. After them (after
+ * the class's {@code @AfterAll} methods) it prints the balancer log lines asked for with {@link #printingLogLines}
+ * and {@link #close() removes} the balancer, every service of the pool (and {@link #foreignService}), the network and,
+ * only if it made the swarm, the swarm: the engine is left as it was found.
  */
-final class SwarmPool implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
-
-    private static final Duration CLEANUP = Duration.ofSeconds(60);
-    private static final String GATEWAY_BRIDGE = "docker_gwbridge";
+final class SwarmPool extends PoolExtension<SwarmPool> {
 
     final String pool = "sw-" + UUID.randomUUID().toString().substring(0, 8);
     final String network = "lb-" + pool;
@@ -53,46 +38,26 @@ final class SwarmPool implements AutoCloseable, BeforeAllCallback, AfterAllCallb
     String serverImage;
     GenericContainer<?> balancer;
     private DockerClient docker;
-    private boolean madeSwarm;
-    /** Whether the engine had Swarm's gateway bridge before: {@code docker swarm leave} keeps the one init made. */
-    private boolean hadGatewayBridge;
-    private String logTag;
-    private Predicate<String> logLines = line -> false;
+    private SingleNodeSwarm swarm;
 
-    /** After the tests, prints the balancer's log lines that {@code lines} accepts, tagged {@code [tag]}. */
-    SwarmPool printingLogLines(String tag, Predicate<String> lines) {
-        this.logTag = tag;
-        this.logLines = lines;
-        return this;
+    @Override
+    boolean started() {
+        return docker != null;
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        start();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (docker == null) {
-            return;
-        }
-        try {
-            if (balancer != null) {
-                DockerPool.printLogLines(balancer, logTag, logLines);
-            }
-        } finally {
-            close();
-        }
+    Stream<String> balancerLog() {
+        return logOf(balancer);
     }
 
     /**
      * Joins or makes the swarm, builds the images, creates the overlay and starts the balancer; waits until it
      * answers {@code /rep}. On failure everything made so far is removed again.
      */
+    @Override
     void start() {
         docker = DockerClientFactory.instance().client();
-        hadGatewayBridge = !docker.listNetworksCmd().withNameFilter(GATEWAY_BRIDGE).exec().isEmpty();
-        madeSwarm = joinSwarm();
+        swarm = SingleNodeSwarm.join(docker);
         try {
             Path root = DockerPool.projectRoot();
             serverImage = DockerPool.image(root, "server").get();
@@ -116,24 +81,6 @@ final class SwarmPool implements AutoCloseable, BeforeAllCallback, AfterAllCallb
         }
     }
 
-    /** Makes a single-node swarm if this engine is in none; returns whether it made one. */
-    private boolean joinSwarm() {
-        SwarmInfo swarm = docker.infoCmd().exec().getSwarm();
-        LocalNodeState state = swarm == null ? null : swarm.getLocalNodeState();
-        if (state == LocalNodeState.ACTIVE) {
-            if (!Boolean.TRUE.equals(swarm.getControlAvailable())) {
-                throw new IllegalStateException("this Docker engine is a swarm worker: SwarmIT needs a manager");
-            }
-            return false;
-        }
-        if (state != null && state != LocalNodeState.INACTIVE) {
-            throw new IllegalStateException("this Docker engine's swarm is " + state + ": SwarmIT leaves it alone");
-        }
-        docker.initializeSwarmCmd(new SwarmSpec()).withListenAddr("127.0.0.1:2377").withAdvertiseAddr("127.0.0.1")
-                .exec();
-        return true;
-    }
-
     String baseUri() {
         return PoolHttp.baseUriOf(docker, balancer);
     }
@@ -153,10 +100,7 @@ final class SwarmPool implements AutoCloseable, BeforeAllCallback, AfterAllCallb
 
     /** The running tasks of service {@code name} (Swarm's view). */
     List<Task> runningTasks(String name) {
-        return docker.listTasksCmd().withServiceFilter(name).exec().stream()
-                .filter(task -> task.getStatus() != null && task.getStatus().getState() == TaskState.RUNNING
-                        && task.getDesiredState() == TaskState.RUNNING)
-                .toList();
+        return SingleNodeSwarm.runningTasks(docker, name);
     }
 
     /** This pool's task containers (of every replica, running or not) on this node. */
@@ -202,48 +146,15 @@ final class SwarmPool implements AutoCloseable, BeforeAllCallback, AfterAllCallb
                 }
             } finally {
                 for (Service service : services()) {
-                    removeService(service.getSpec().getName());
+                    SingleNodeSwarm.removeService(docker, service.getSpec().getName());
                 }
-                removeService(foreignService);
-                await(() -> containers().isEmpty(), "the pool's task containers gone");
-                await(() -> removeNetwork(network), "network " + network + " removed");
+                SingleNodeSwarm.removeService(docker, foreignService);
+                SingleNodeSwarm.await(() -> containers().isEmpty(), "the pool's task containers gone");
+                SingleNodeSwarm.await(() -> SingleNodeSwarm.removeNetwork(docker, network),
+                        "network " + network + " removed");
             }
         } finally {
-            if (madeSwarm) {
-                docker.leaveSwarmCmd().withForceEnabled(true).exec();
-                madeSwarm = false;
-                if (!hadGatewayBridge) {
-                    await(() -> removeNetwork(GATEWAY_BRIDGE), GATEWAY_BRIDGE + " removed");
-                }
-            }
-        }
-    }
-
-    /** Whether network {@code name} is gone now (removed, or was not there); false while something still uses it. */
-    private boolean removeNetwork(String name) {
-        try {
-            docker.removeNetworkCmd(name).exec();
-            return true;
-        } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
-            return true;
-        } catch (DockerException stillInUse) {
-            return false;
-        }
-    }
-
-    private void removeService(String name) {
-        try {
-            docker.removeServiceCmd(name).exec();
-        } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
-            // not there: nothing to remove
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        try {
-            PoolHttp.await(condition, what, CLEANUP);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            swarm.leave();
         }
     }
 }

@@ -168,7 +168,7 @@ final class InMemoryDocker {
         Map<String, String> attributes = new LinkedHashMap<>(box.labels);
         attributes.put("name", box.name);
         PoolContainers.Event event = new PoolContainers.Event(action, box.id, attributes);
-        boolean ours = DockerContainers.isOurs(box.labels, POOL);
+        boolean ours = ReplicaLabels.isPool(box.labels, POOL);
         for (Connection connection : connections) {
             if (ours) {
                 eventThread.execute(() -> connection.deliver(event));
@@ -323,11 +323,11 @@ final class InMemoryDocker {
         @Override
         public String createAndStart(ReplicaSpec spec, String callToken) {
             Map<String, String> labels = new LinkedHashMap<>();
-            labels.put(DockerContainers.MANAGED_BY, DockerContainers.MANAGED_BY_VALUE);
-            labels.put(DockerContainers.POOL, POOL);
-            labels.put(DockerContainers.HOSTNAME, spec.name());
-            labels.put(DockerContainers.SERVER_ID, String.valueOf(spec.id()));
-            labels.put(DockerContainers.REGION, spec.region());
+            labels.put(ReplicaLabels.MANAGED_BY, ReplicaLabels.MANAGED_BY_VALUE);
+            labels.put(ReplicaLabels.POOL, POOL);
+            labels.put(ReplicaLabels.HOSTNAME, spec.name());
+            labels.put(ReplicaLabels.SERVER_ID, String.valueOf(spec.id()));
+            labels.put(ReplicaLabels.REGION, spec.region());
             labels.put(DockerContainers.CALL, callToken);
             return createAndStart(spec.name(), labels, spec);
         }
@@ -335,8 +335,8 @@ final class InMemoryDocker {
         @Override
         public String createAndStartSpare(String name, String callToken) {
             Map<String, String> labels = new LinkedHashMap<>();
-            labels.put(DockerContainers.MANAGED_BY, DockerContainers.MANAGED_BY_VALUE);
-            labels.put(DockerContainers.POOL, POOL);
+            labels.put(ReplicaLabels.MANAGED_BY, ReplicaLabels.MANAGED_BY_VALUE);
+            labels.put(ReplicaLabels.POOL, POOL);
             labels.put(DockerContainers.ROLE, DockerContainers.ROLE_SPARE);
             labels.put(DockerContainers.CALL, callToken);
             return createAndStart(name, labels, null);
@@ -452,7 +452,7 @@ final class InMemoryDocker {
 
         @Override
         public boolean isOurs(Listed container) {
-            return DockerContainers.isOurs(container.labels(), POOL);
+            return ReplicaLabels.isPool(container.labels(), POOL);
         }
 
         @Override

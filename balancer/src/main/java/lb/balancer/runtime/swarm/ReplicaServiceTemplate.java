@@ -2,6 +2,7 @@ package lb.balancer.runtime.swarm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.github.dockerjava.api.model.ContainerSpec;
+import com.github.dockerjava.api.model.ContainerSpecPrivileges;
 import com.github.dockerjava.api.model.EndpointResolutionMode;
 import com.github.dockerjava.api.model.EndpointSpec;
 import com.github.dockerjava.api.model.NetworkAttachmentConfig;
@@ -40,22 +41,26 @@ import lb.balancer.runtime.ReplicaLabels;
  *       overlay</td></tr>
  *   <tr><td>endpoint</td><td>dnsrr, no published port</td><td>no Swarm VIP (an L4 balancer of Swarm's, IPVS)
  *       between our ring and the replica</td></tr>
- *   <tr><td>container</td><td>user {@value ContainerTemplate#USER}, read-only root, all capabilities dropped, no
- *       mounts, 5 s stop grace</td><td>as the docker runtime's replicas</td></tr>
+ *   <tr><td>container</td><td>user {@value ContainerTemplate#USER}, read-only root, all capabilities dropped,
+ *       no-new-privileges (API 1.44+), no mounts, 5 s stop grace</td><td>as the docker runtime's replicas</td></tr>
  *   <tr><td>limits</td><td>{@code LB_REPLICA_MEMORY_MB}, {@value ContainerTemplate#PIDS_LIMIT} PIDs,
  *       {@value ContainerTemplate#CPUS} CPU</td><td>a runaway replica cannot starve its node</td></tr>
  *   <tr><td>labels</td><td>{@link ReplicaLabels#of}, on the service and its containers</td><td>adoption and listing
  *       go by label</td></tr>
  * </table>
  *
- * <p>Not in the template: {@code no-new-privileges}, which Swarm task templates cannot set before Engine API 1.44
- * (with every capability dropped from the bounding set, a setuid binary gains no privilege anyway).
+ * <p>{@code no-new-privileges} is asked for ({@code Privileges.NoNewPrivileges}), but only engines of API 1.44 and
+ * later (Docker 25+) have that field for a task: an older engine ignores it, as the Engine API ignores every unknown
+ * field, and its tasks run without the flag (see README for the daemon-wide {@code no-new-privileges} option, the one
+ * way to set it there). With every capability dropped from the bounding set and an unprivileged user, a setuid binary
+ * gains no privilege in such a task anyway.
  *
  * <p>Placement: Swarm's scheduler puts a new task on the eligible node that runs the fewest tasks, so single-task
  * services spread over the nodes by themselves (a spread preference acts only among one service's tasks).
  *
  * <p>docker-java 3.7's models lack two fields of Engine API 1.41, {@code ContainerSpec.CapabilityDrop} and
- * {@code Limits.Pids}; the small subclasses below add them to the JSON it sends.
+ * {@code Limits.Pids}, and one of 1.44, {@code Privileges.NoNewPrivileges}; the small subclasses below add them to the
+ * JSON it sends.
  */
 final class ReplicaServiceTemplate {
 
@@ -72,6 +77,7 @@ final class ReplicaServiceTemplate {
                 .withLabels(labels)
                 .withUser(ContainerTemplate.USER)
                 .withReadOnly(true)
+                .withPrivileges(new NoNewPrivileges())
                 .withStopGracePeriod(STOP_GRACE_NANOS);
         TaskSpec task = new TaskSpec()
                 .withContainerSpec(container)
@@ -99,6 +105,18 @@ final class ReplicaServiceTemplate {
 
         List<String> capabilityDrop() {
             return capabilityDrop;
+        }
+    }
+
+    /** {@link ContainerSpecPrivileges} with Engine API 1.44's {@code NoNewPrivileges}, set. */
+    static final class NoNewPrivileges extends ContainerSpecPrivileges {
+        private static final long serialVersionUID = 1L;
+
+        @JsonProperty("NoNewPrivileges")
+        private final boolean noNewPrivileges = true;
+
+        boolean noNewPrivileges() {
+            return noNewPrivileges;
         }
     }
 

@@ -19,6 +19,7 @@ import lb.balancer.config.BalancerConfig.DockerSettings;
 import lb.balancer.replica.Replica;
 import lb.balancer.replica.ReplicaSpec;
 import lb.balancer.runtime.Adoption;
+import lb.balancer.runtime.BoundedRuntime;
 import lb.balancer.runtime.Deadline;
 import lb.balancer.runtime.Death;
 import lb.balancer.runtime.DockerCalls;
@@ -27,7 +28,6 @@ import lb.balancer.runtime.ReadinessProbe;
 import lb.balancer.runtime.RecoveryListeners;
 import lb.balancer.runtime.RecoverySignal;
 import lb.balancer.runtime.ReplicaLabels;
-import lb.balancer.runtime.ReplicaRuntime;
 import lb.balancer.runtime.ReplicaStartException;
 import lb.balancer.runtime.ReplicaStartException.Kind;
 import lb.balancer.runtime.RuntimeUnavailableException;
@@ -69,13 +69,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No warm spares: a replacement waits for Swarm to start a container and for its JVM to boot.
  */
-public final class SwarmRuntime implements ReplicaRuntime {
+public final class SwarmRuntime implements BoundedRuntime {
 
     /** How long a task declared dead may still run in Swarm's view before the balancer asks Swarm to replace it. */
     static final Duration HUNG_GRACE = Duration.ofSeconds(3);
 
     private static final Logger log = LoggerFactory.getLogger(SwarmRuntime.class);
-    private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
     private static final Duration PING_DEADLINE = Duration.ofSeconds(2);
     /** One listing of tasks: a manager answers in milliseconds. */
     private static final Duration LIST_DEADLINE = Duration.ofSeconds(2);
@@ -359,11 +358,6 @@ public final class SwarmRuntime implements ReplicaRuntime {
     }
 
     // ------------------------------------------------------------------------------------------------ stop, discard
-
-    @Override
-    public void stop(Replica replica) throws RuntimeUnavailableException {
-        stop(replica, Deadline.in(DEFAULT_DEADLINE));
-    }
 
     /**
      * Removes the replica's service; Swarm stops its task with the grace period, for in-flight requests. If Docker

@@ -61,6 +61,7 @@ class ReplicaServiceTemplateTest {
         assertEquals(ContainerTemplate.USER, container.path("User").asText());
         assertTrue(container.path("ReadOnly").asBoolean());
         assertEquals("[\"ALL\"]", container.path("CapabilityDrop").toString());
+        assertTrue(container.path("Privileges").path("NoNewPrivileges").asBoolean(), "no-new-privileges asked for");
         assertTrue(container.path("Mounts").isMissingNode() || container.path("Mounts").isEmpty(), "no mounts");
         JsonNode limits = task.path("Resources").path("Limits");
         assertEquals(256L * 1024 * 1024, limits.path("MemoryBytes").asLong());
