@@ -6,16 +6,17 @@
 set -euo pipefail
 DURATION=${DURATION:-10}; WARMUP=${WARMUP:-10}; BASE_PORT=${BASE_PORT:-18200}
 source "$(dirname "$0")/common.sh"
-SLF4J=$(ls "$HOME"/.m2/repository/org/slf4j/slf4j-api/2.*/slf4j-api-2.*.jar | sort -V | tail -1)
-R="$ROOT/balancer/src/main/java/lb/balancer/routing"
-"$JAVA_HOME/bin/javac" --release 21 -d "$WORK/classes" -cp "$SLF4J" "$R/Pick.java" "$R/Picker.java" "$R/Replica.java" \
-  "$R/RouteRequest.java" "$R/ForwardListener.java" "$ROOT"/balancer/src/main/java/lb/balancer/forward/*.java \
-  "$ROOT"/bench/prototypes/lb/balancer/forward/*.java
-CP="$WORK/classes:$SLF4J"
+# The prototypes are compiled against the built balancer (its forward package and dependencies), so this probe follows
+# the shipped code instead of a hand-kept list of its sources.
+build_missing_jars server balancer
+"$JAVA_HOME/bin/javac" --release 21 -d "$WORK/classes" -cp "$BALANCER_JAR" "$ROOT"/bench/prototypes/lb/balancer/forward/*.java
+CP="$WORK/classes:$BALANCER_JAR"
 start_backends 3
 read -ra B <<<"${BACKENDS//,/ }"
 # Warm the backends' JIT first so the first design measured is not penalised.
-for i in 1 2 3; do wrk -t1 -c16 -d"${WARMUP}s" "http://127.0.0.1:$((BASE_PORT + i))/home" >/dev/null & done; wait
+warm=()
+for i in 1 2 3; do wrk -t1 -c16 -d"${WARMUP}s" "http://127.0.0.1:$((BASE_PORT + i))/home" >/dev/null & warm+=($!); done
+wait "${warm[@]}" # only the warm-up runs: a bare wait would wait for the backends too
 run() { # name port cmd...
   local name=$1 port=$2; shift 2
   "$@" >/dev/null 2>&1 & local pid=$!; PIDS+=($pid)

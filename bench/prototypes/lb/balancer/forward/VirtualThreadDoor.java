@@ -81,7 +81,7 @@ public final class VirtualThreadDoor {
                 Upstream u = b.idle().poll();
                 if (u == null) u = new Upstream(b);
                 u.head.clear();
-                HeadWriter.writeRequest(req, u.head, ip, b.host(), b.port(), 0);
+                HeadWriter.writeRequest(req, u.head, ip, b.host(), b.port(), 0, false);
                 u.out.write(u.head.array(), 0, u.head.position());
                 int ulen = 0;
                 resp.reset();
@@ -92,7 +92,7 @@ public final class VirtualThreadDoor {
                 }
                 if (r != HttpHead.OK || resp.contentLength < 0) return;
                 reply.clear();
-                HeadWriter.writeResponse(resp, reply, b.name(), false, req.keepAlive(), req.http10);
+                HeadWriter.writeResponse(resp, reply, Ascii.asciiBytes(b.name()), null, false, req.keepAlive(), req.http10);
                 int have = ulen - resp.headEnd;
                 reply.put(u.buf, resp.headEnd, have);
                 long rest = resp.contentLength - have;
