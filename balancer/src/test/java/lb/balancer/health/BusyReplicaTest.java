@@ -6,35 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import lb.balancer.config.BalancerConfig.HealthSettings;
-import lb.balancer.forward.FrontDoor;
 import lb.balancer.membership.FakeRuntime;
 import lb.balancer.membership.Member;
 import lb.balancer.membership.PoolEvent;
 import lb.balancer.membership.ReplicaPool;
 import lb.balancer.membership.Transition;
-import lb.balancer.routing.ConsistentHashStrategy;
 import lb.balancer.testing.Await;
-import lb.hashring.RequestKeys;
-import lb.hashring.RingConfig;
+import lb.balancer.testing.WiredBalancer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12, Deliver 6 ("a replica that is slow because it is busy stays in the ring"): pool, health monitor and front
- * door together, with in-process replicas whose heartbeats can be stalled while their {@code /home} still answers.
+ * Issue 12, Deliver 6 ("a replica that is slow because it is busy stays in the ring"): the balancer wired as in
+ * production ({@link WiredBalancer}), with in-process replicas whose heartbeats can be stalled while their {@code /home} still answers.
  * A replica whose heartbeats time out while it keeps answering the data path is busy, not dead; once it stops
  * answering too (hung), the same late heartbeats take it out.
  */
@@ -42,38 +37,24 @@ class BusyReplicaTest {
 
     private static final HealthSettings QUICK = new HealthSettings(Duration.ofMillis(50), Duration.ofMillis(400), 2);
 
+    private WiredBalancer balancer;
     private FakeRuntime runtime;
     private ReplicaPool pool;
-    private HealthMonitor health;
-    private FrontDoor frontDoor;
     private final List<String> heartbeatsOfServer2 = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        runtime = new FakeRuntime(true);
-        pool = new ReplicaPool(runtime, new ConsistentHashStrategy(RingConfig.defaults()), 56);
-        pool.bootstrap(3);
-        health = new HealthMonitor(pool, QUICK, (replica, beat) -> {
+        balancer = WiredBalancer.start(QUICK, 2, (replica, beat) -> {
             if (replica.name().equals("Server2")) heartbeatsOfServer2.add(beat.result());
         });
-        health.start();
-        frontDoor = FrontDoor.builder()
-                .bind("127.0.0.1", 0)
-                .pickers(pool.pickers())
-                .listener(health)
-                .keyHasher(RequestKeys::toNumber)
-                .admin(Set.of("/rep"), new InetSocketAddress("127.0.0.1", 9))
-                .build()
-                .start();
-        health.readAnswersFrom(frontDoor::answeredBy);
+        runtime = balancer.runtime();
+        pool = balancer.pool();
     }
 
     @AfterEach
     void stop() {
         runtime.answerHeartbeatsOf("Server2");
-        frontDoor.close();
-        health.close();
-        pool.close();
+        balancer.close();
     }
 
     @Test
@@ -147,7 +128,7 @@ class BusyReplicaTest {
     }
 
     private String pinnedGet(String replica) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), frontDoor.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), balancer.port())) {
             socket.setSoTimeout(5_000);
             socket.getOutputStream().write(("GET /home HTTP/1.1\r\nHost: busy\r\nX-LB-Replica: " + replica
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

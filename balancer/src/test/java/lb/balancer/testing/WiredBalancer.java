@@ -82,6 +82,7 @@ public final class WiredBalancer implements AutoCloseable {
                 .eventLoops(eventLoops)
                 .build()
                 .start();
+        health.readAnswersFrom(door::answeredBy); // as Balancer: a late heartbeat from a replica still serving is busy
     }
 
     public static WiredBalancer start(HealthSettings settings, int eventLoops) throws Exception {
@@ -103,6 +104,11 @@ public final class WiredBalancer implements AutoCloseable {
 
     public ReplicaStats stats() {
         return stats;
+    }
+
+    /** The front door's port on 127.0.0.1, for tests that write requests by hand. */
+    public int port() {
+        return door.port();
     }
 
     /** A GET through the front door (10 s to answer), {@code headers} as name, value, name, value ... */
