@@ -1,7 +1,7 @@
 package lb.balancer.forward;
 
-import java.util.concurrent.ConcurrentHashMap;
 import lb.balancer.replica.Replica;
+import lb.balancer.replica.ReplicaIndex;
 
 /**
  * The {@link ReplicaGate} of every replica, shared by all event loops. A replica replaced at a new address is a new
@@ -12,10 +12,10 @@ import lb.balancer.replica.Replica;
  * @param queueTimeoutNanos longest wait in the queue before a 503
  */
 record ReplicaLimits(int maxConcurrent, int maxQueue, long queueTimeoutNanos,
-                     ConcurrentHashMap<Replica, ReplicaGate> gates) {
+                     ReplicaIndex<ReplicaGate> gates) {
 
     ReplicaLimits(int maxConcurrent, int maxQueue, long queueTimeoutNanos) {
-        this(maxConcurrent, maxQueue, queueTimeoutNanos, new ConcurrentHashMap<>());
+        this(maxConcurrent, maxQueue, queueTimeoutNanos, new ReplicaIndex<>());
     }
 
     ReplicaGate gate(Replica replica) {

@@ -1,9 +1,5 @@
 package lb.balancer.health;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +58,7 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
 
     private final ReplicaPool pool;
     private final HealthSettings settings;
-    private final HttpClient client;
+    private final HeartbeatProber prober = new HeartbeatProber();
     private final HeartbeatListener heartbeats;
     private final ScheduledExecutorService scheduler;
     private final Map<Replica, Integer> failures = new ConcurrentHashMap<>();
@@ -83,7 +79,6 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
         this.pool = pool;
         this.settings = settings;
         this.heartbeats = heartbeats;
-        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "health");
             thread.setDaemon(true);
@@ -115,33 +110,31 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
         Set<Replica> watched = Set.copyOf(pool.watched());
         failures.keySet().retainAll(watched);
         rises.keySet().retainAll(watched);
+        prober.retain(watched);
     }
 
     private void probe(Replica replica) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(replica.baseUri() + "/heartbeat"))
-                .timeout(settings.timeout()).build();
         java.time.Instant sent = java.time.Instant.now();
         long start = System.nanoTime();
         long answeredBefore = answers.applyAsLong(replica);
-        client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .whenComplete((response, error) -> {
-                    Duration took = Duration.ofNanos(System.nanoTime() - start);
-                    probing.remove(replica);
-                    boolean healthy = error == null && response.statusCode() == 200;
-                    long answeredMeanwhile = answers.applyAsLong(replica) - answeredBefore;
-                    boolean busy = !healthy && Heartbeat.timedOut(error) && answeredMeanwhile > 0;
-                    String result = Heartbeat.describe(error == null ? response.statusCode() : 0, error);
-                    Heartbeat beat = new Heartbeat(sent, healthy,
-                            busy ? result + " (busy: " + answeredMeanwhile + " answers meanwhile)" : result, took);
-                    scheduler.execute(() -> {
-                        heartbeats.heartbeat(replica, beat);
-                        if (busy) {
-                            log.debug("heartbeat of {} late but it is serving: {}", replica.name(), beat.result());
-                        } else {
-                            record(replica, healthy, beat.result());
-                        }
-                    });
-                });
+        prober.probe(replica, settings.timeout().toNanos(), answer -> {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            probing.remove(replica);
+            boolean healthy = answer.ok();
+            long answeredMeanwhile = answers.applyAsLong(replica) - answeredBefore;
+            boolean busy = !healthy && answer.timedOut() && answeredMeanwhile > 0;
+            String result = answer.describe();
+            Heartbeat beat = new Heartbeat(sent, healthy,
+                    busy ? result + " (busy: " + answeredMeanwhile + " answers meanwhile)" : result, took);
+            scheduler.execute(() -> {
+                heartbeats.heartbeat(replica, beat);
+                if (busy) {
+                    log.debug("heartbeat of {} late but it is serving: {}", replica.name(), beat.result());
+                } else {
+                    record(replica, healthy, beat.result());
+                }
+            });
+        });
     }
 
     /** @param detail what the heartbeat said ({@link Heartbeat#result()}), for the causes it gives */
@@ -224,5 +217,6 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        prober.close();
     }
 }

@@ -4,14 +4,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import lb.balancer.replica.ForwardListener;
 import lb.balancer.replica.Replica;
+import lb.balancer.replica.ReplicaIndex;
 
 /**
  * What the forwarding path measures about each replica, for the strategies that learn: requests in flight, a peak
@@ -41,7 +39,7 @@ import lb.balancer.replica.Replica;
  *
  * <h2>Threading</h2>
  * {@link #started} and {@link #finished} run on the data path's event-loop threads: they are lock-free (a
- * {@link ConcurrentHashMap} read, then atomic adds and compare-and-set loops on plain fields through
+ * {@link ReplicaIndex} read, then atomic adds and compare-and-set loops on plain fields through
  * {@link VarHandle}s) and never block; only the first sight of a replica inserts into the map. Reads are plain
  * volatile reads; a reader may see the peak EWMA's timestamp and value from two different updates, which is off by
  * at most one sample's decay.
@@ -52,7 +50,7 @@ public final class ReplicaStats implements ForwardListener {
     public static final Duration DEFAULT_FAILURE_PENALTY = Duration.ofSeconds(10);
     public static final double DEFAULT_ALPHA = 0.3;
 
-    private final ConcurrentHashMap<Replica, Stat> byReplica = new ConcurrentHashMap<>();
+    private final ReplicaIndex<Stat> byReplica = new ReplicaIndex<>();
     private final LongSupplier clock;
     private final double decayNanos;
     private final long failurePenaltyNanos;
@@ -96,8 +94,7 @@ public final class ReplicaStats implements ForwardListener {
 
     /** Drops the stats of every replica not in {@code live}. Call it when membership changes (off the data path). */
     public void retain(Collection<Replica> live) {
-        Set<Replica> keep = new HashSet<>(live);
-        byReplica.keySet().retainAll(keep);
+        byReplica.retainAll(live);
     }
 
     /** Drops the stats of one replica instance that left for good (e.g. from {@code ReplicaPool.onLeave}). */
@@ -164,7 +161,7 @@ public final class ReplicaStats implements ForwardListener {
     }
 
     private Stat stat(Replica replica) {
-        Stat stat = byReplica.get(replica); // lock-free fast path; computeIfAbsent may lock a bin
+        Stat stat = byReplica.get(replica); // lock-free fast path; computeIfAbsent allocates its lambda and locks
         return stat != null ? stat : byReplica.computeIfAbsent(replica, r -> new Stat());
     }
 
