@@ -159,6 +159,7 @@ public class Burst {
     private static String reasonOf503(String response) {
         if (response.contains("queue is full")) return "queue-full";
         if (response.contains("whole queue timeout")) return "queue-timeout";
+        if (response.contains("would outlast the queue timeout")) return "queue-predicted";
         if (response.contains("Too many connections")) return "too-many-connections";
         return "other";
     }

@@ -132,6 +132,7 @@ public final class Balancer implements AutoCloseable {
                     .start();
             pool.onLeave(frontDoor::replicaLeft);
             health.readAnswersFrom(frontDoor::answeredBy); // a late heartbeat from a replica still serving is "busy"
+            health.readLastAnswersFrom(frontDoor::lastAnswerNanos); // so is a failed forward to it
             FrontDoorMetrics.register(metrics, frontDoor.counters());
             log.info("balancer listening on port {} ({} runtime, strategy {}, hash {}, replicas {})", frontDoor.port(),
                     config.runtime().name().toLowerCase(java.util.Locale.ROOT), strategy.name(), ring.preset().name(),

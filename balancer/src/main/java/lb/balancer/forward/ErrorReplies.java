@@ -31,6 +31,10 @@ final class ErrorReplies {
         return "<Error> Replica " + replica + " is at its concurrency limit and its queue is full";
     }
 
+    static String queueTooSlow(String replica) {
+        return "<Error> Replica " + replica + " is at its concurrency limit and its queue would outlast the queue timeout";
+    }
+
     static String queueTimedOut(String replica) {
         return "<Error> Replica " + replica + " stayed at its concurrency limit for the whole queue timeout";
     }

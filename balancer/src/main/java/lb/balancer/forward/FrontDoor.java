@@ -173,6 +173,15 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     /**
+     * When {@code replica} last answered the data path, in {@link System#nanoTime} nanoseconds; {@link Long#MIN_VALUE}
+     * before its first answer. A failed forward to a replica that answered another request meanwhile is not a sign of
+     * death (see the health monitor). Thread-safe, cheap (one map look-up).
+     */
+    public long lastAnswerNanos(Replica replica) {
+        return config.limits().lastAnswerNanos(replica);
+    }
+
+    /**
      * Tells the data path that {@code gone} was declared dead or removed: requests waiting on it with no response
      * byte yet are retried elsewhere (GET/HEAD) or answered 502 at once, rather than held until the response timeout.
      */

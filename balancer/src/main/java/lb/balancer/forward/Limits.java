@@ -30,7 +30,9 @@ import java.time.Duration;
  * </table>
  *
  * A request over a replica's concurrency limit waits in that replica's queue; one beyond the queue, or that waits
- * longer than the queue timeout, gets a 503 at once. The concurrency limit is also the cap on upstream connections
+ * longer than the queue timeout, gets a 503 at once, and so does one whose predicted wait (the waiters ahead of it
+ * times the replica's measured time per freed slot, see {@link ReplicaGate}) is already longer than the queue
+ * timeout: it would get the same 503, only a timeout later. The concurrency limit is also the cap on upstream connections
  * in use per replica (each request in flight holds one); idle ones are capped per event loop.
  */
 public record Limits(

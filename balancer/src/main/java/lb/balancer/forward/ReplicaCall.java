@@ -90,6 +90,7 @@ final class ReplicaCall implements Exchange.Call, Attempt.Owner, ReplicaGate.Wai
                     queueDeadline = loop.now + cfg.limits().queueTimeoutNanos();
                 }
                 case REFUSED -> respond(503, ErrorReplies.busy(r.name()));
+                case REFUSED_WAIT -> respond(503, ErrorReplies.queueTooSlow(r.name()));
             }
         } else if (pick instanceof Pick.UnknownTarget(String reason)) {
             respond(400, "<Error> " + reason);

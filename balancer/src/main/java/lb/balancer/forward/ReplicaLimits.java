@@ -21,13 +21,20 @@ record ReplicaLimits(int maxConcurrent, int maxQueue, long queueTimeoutNanos,
     ReplicaGate gate(Replica replica) {
         // A plain read first: computeIfAbsent would allocate its capturing lambda on every request.
         ReplicaGate gate = gates.get(replica);
-        return gate != null ? gate : gates.computeIfAbsent(replica, r -> new ReplicaGate(maxConcurrent, maxQueue));
+        return gate != null ? gate : gates.computeIfAbsent(replica,
+                r -> new ReplicaGate(maxConcurrent, maxQueue, queueTimeoutNanos));
     }
 
     /** Answers {@code replica} gave the data path so far (0 before its first request). */
     long answered(Replica replica) {
         ReplicaGate gate = gates.get(replica);
         return gate == null ? 0 : gate.answered();
+    }
+
+    /** When {@code replica} last answered the data path ({@link System#nanoTime}); {@link ReplicaGate#NEVER} before. */
+    long lastAnswerNanos(Replica replica) {
+        ReplicaGate gate = gates.get(replica);
+        return gate == null ? ReplicaGate.NEVER : gate.lastAnswerNanos();
     }
 
     void forget(Replica replica) {

@@ -24,8 +24,18 @@ import org.slf4j.LoggerFactory;
  *       it dead (replaced); a good answer clears a suspect. A hung replica (e.g. {@code docker pause}) fails by
  *       timeout like a dead one.</li>
  *   <li><b>Passive:</b> as the data path's {@link ForwardListener}, a connection failure or timeout while forwarding
- *       makes the replica suspect at once, without waiting for the next heartbeat.</li>
+ *       makes the replica suspect at once, without waiting for the next heartbeat, unless the replica answered
+ *       another request while that attempt was failing ({@link #readLastAnswersFrom}).</li>
  * </ul>
+ *
+ * <p><b>A failed forward to a replica that is answering is not a sign of death</b> (Envoy's outlier detection counts
+ * consecutive failures only, for the same reason). Under a burst a replica's accept queue fills up: new connections
+ * to it are not accepted until the first SYN's retransmission, about 1 s later, so a connect times out while the
+ * replica is busy answering the requests it already has. Taking it out of the ring for that would also cost it the
+ * heartbeats' busy excusal (an out-of-ring replica gets no new requests whose answers could show it is alive), and two
+ * late heartbeats would then declare dead a replica that only was busy. A hung or dead replica answers nothing, so
+ * its failures still make it suspect at once; a refused connection fails within microseconds, a window in which an
+ * answer elsewhere is unlikely, and a later failure is judged again.
  *
  * <p>Heartbeats alone never declare dead a replica whose loss would leave fewer than half of the pool healthy, until
  * that has lasted {@link #MAJORITY_GRACE}: when most replicas fail at once (or the last ones standing fail while others
@@ -69,6 +79,8 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
     private long majorityFailingSince = -1;
     /** Answers each replica gave the data path so far; none known until {@link #readAnswersFrom}. */
     private volatile ToLongFunction<Replica> answers = replica -> 0;
+    /** When each replica last answered the data path; none known until {@link #readLastAnswersFrom}. */
+    private volatile ToLongFunction<Replica> lastAnswers = replica -> Long.MIN_VALUE;
 
     public HealthMonitor(ReplicaPool pool, HealthSettings settings) {
         this(pool, settings, HeartbeatListener.NONE);
@@ -92,6 +104,15 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
      */
     public void readAnswersFrom(ToLongFunction<Replica> answers) {
         this.answers = java.util.Objects.requireNonNull(answers, "answers");
+    }
+
+    /**
+     * Where to read when each replica last answered the data path, in {@link System#nanoTime} nanoseconds,
+     * {@link Long#MIN_VALUE} before its first answer (e.g. {@code FrontDoor::lastAnswerNanos}): the evidence that a
+     * failed forward hit a busy replica, not a dead one (see the class comment). Any thread, any time.
+     */
+    public void readLastAnswersFrom(ToLongFunction<Replica> lastAnswers) {
+        this.lastAnswers = java.util.Objects.requireNonNull(lastAnswers, "lastAnswers");
     }
 
     public void start() {
@@ -196,11 +217,24 @@ public final class HealthMonitor implements ForwardListener, AutoCloseable {
     @Override
     public void finished(Replica replica, long nanos, Outcome outcome) {
         if (outcome != Outcome.RESPONDED) {
+            // Read here, on the loop thread: the evidence is about the attempt's own window, not the health thread's.
+            long lastAnswer = lastAnswers.applyAsLong(replica);
+            boolean servingMeanwhile = answeredDuring(lastAnswer, System.nanoTime() - nanos);
             scheduler.execute(() -> {
+                if (servingMeanwhile) {
+                    log.debug("{} of {} excused: it answered other requests meanwhile", whileForwarding(outcome),
+                            replica.name());
+                    return;
+                }
                 failures.putIfAbsent(replica, 0); // a good heartbeat then clears the suspicion
                 pool.markSuspect(replica, whileForwarding(outcome));
             });
         }
+    }
+
+    /** Whether an answer at {@code lastAnswer} ({@link Long#MIN_VALUE}: none yet) came after {@code since}. */
+    static boolean answeredDuring(long lastAnswer, long since) {
+        return lastAnswer != Long.MIN_VALUE && lastAnswer - since > 0;
     }
 
     /** The cause a failed forward gives, e.g. {@code "connect failed while forwarding"}. */

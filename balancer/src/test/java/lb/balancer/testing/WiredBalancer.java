@@ -83,6 +83,7 @@ public final class WiredBalancer implements AutoCloseable {
                 .build()
                 .start();
         health.readAnswersFrom(door::answeredBy); // as Balancer: a late heartbeat from a replica still serving is busy
+        health.readLastAnswersFrom(door::lastAnswerNanos); // so is a failed forward to it
     }
 
     public static WiredBalancer start(HealthSettings settings, int eventLoops) throws Exception {
