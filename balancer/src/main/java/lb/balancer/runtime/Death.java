@@ -7,7 +7,10 @@ import java.util.List;
  * needs: {@code docker inspect}'s exit code and OOM flag, the last lines of its log).
  *
  * @param exitCode     the process's exit code, or null when unknown (a hung replica that was never seen to exit)
- * @param oomKilled    whether the kernel killed it for memory, or null when unknown
+ * @param oomKilled    whether the kernel killed it for memory, or null when unknown. Docker's flag: true once the
+ *                     kernel OOM-killed any process of the container's cgroup during its life, not only its main
+ *                     one (Docker 20.10, measured: a {@code docker exec}'d process OOM-killed, the container kept
+ *                     running, a later {@code docker kill} then reported exit 137 and OOMKilled true)
  * @param lastLogLines the last lines it wrote (at most a few dozen), oldest first; empty when unknown
  */
 public record Death(Integer exitCode, Boolean oomKilled, List<String> lastLogLines) {
