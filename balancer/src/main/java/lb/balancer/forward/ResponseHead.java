@@ -20,6 +20,8 @@ final class ResponseHead extends HttpHead {
             code = code * 10 + d;
         }
         if (code < 100) return -1;
+        int after = statusStart + 3; // RFC 9112 §4: exactly three digits, then SP (or, leniently, the line's end)
+        if (after < lf && b[after] != ' ' && b[after] != '\r') return -1;
         status = code;
         int end = lf;
         if (end > statusStart && b[end - 1] == '\r') end--;

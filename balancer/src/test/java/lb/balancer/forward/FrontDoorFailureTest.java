@@ -183,6 +183,19 @@ class FrontDoorFailureTest {
     }
 
     @Test
+    void answers502WhenTheReplicasStatusCodeIsNotThreeDigits() throws Exception {
+        // RFC 9112 §4: status-code = 3DIGIT, then SP; "2000" is not read as 200 with a reason phrase of "0 OK"
+        RawBackend raw = new RawBackend(1, (conn, n, head) ->
+                "HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n".getBytes());
+        fixture.closeAfter(raw);
+        start(new TestPickers.Ordered(List.of(raw.replica())), Duration.ofSeconds(5));
+        try (RawClient c = new RawClient(door.port())) {
+            assertEquals(502, c.exchange(get("/a")).status());
+        }
+        assertEquals(List.of("started Raw1", "finished Raw1 BAD_RESPONSE"), listener.events);
+    }
+
+    @Test
     void relaysAResponseThatEndsWhenTheReplicaClosesAndThenClosesTheClient() throws Exception {
         RawBackend raw = new RawBackend(1, (conn, n, head) ->
                 "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil close".getBytes());
